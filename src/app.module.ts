@@ -1,0 +1,24 @@
+import { Module, type DynamicModule } from '@nestjs/common';
+import { TypeOrmModule } from '@nestjs/typeorm';
+import type { AppConfig } from './config/app-config.js';
+import { typeOrmOptions } from './database/typeorm-options.js';
+import { PaymentsModule } from './payments/index.js';
+import type { PaymentsStripeOptions } from './payments/index.js';
+
+/** The standalone host: one TypeORM connection from DB_URL, migrations at start, the payments module. */
+@Module({})
+export class AppModule {
+  static forConfig(config: AppConfig, stripe: PaymentsStripeOptions): DynamicModule {
+    return {
+      module: AppModule,
+      imports: [
+        TypeOrmModule.forRoot({ ...typeOrmOptions(config.database), migrationsRun: true }),
+        PaymentsModule.forRoot({
+          stripe,
+          production: config.nodeEnv === 'production',
+          reconcileIntervalMs: config.reconcileIntervalMs,
+        }),
+      ],
+    };
+  }
+}

@@ -1,0 +1,82 @@
+import 'reflect-metadata';
+import { Logger, type INestApplication, type LogLevel } from '@nestjs/common';
+import { NestFactory } from '@nestjs/core';
+import { randomBytes } from 'node:crypto';
+import { getDataSourceToken } from '@nestjs/typeorm';
+import type { DataSource } from 'typeorm';
+import { AppModule } from './app.module.js';
+import type { AppConfig } from './config/app-config.js';
+import { ensureDatabaseExists } from './database/typeorm-options.js';
+import { seedDemoData } from './payments/index.js';
+import type { PaymentsStripeOptions } from './payments/index.js';
+import { startStripeEmulator, type StripeEmulator } from './stripe-emulator/index.js';
+import { setupSwagger } from './swagger.js';
+
+export interface RunningService {
+  app: INestApplication;
+  url: string;
+  emulator: StripeEmulator | undefined;
+  close(): Promise<void>;
+}
+
+const LEVELS: LogLevel[] = ['fatal', 'error', 'warn', 'log', 'debug', 'verbose'];
+
+/** Builds and starts the standalone service (used by main.ts and by the e2e suites). */
+export async function startService(config: AppConfig): Promise<RunningService> {
+  const logger = new Logger('Payments');
+  await ensureDatabaseExists(config.database);
+  const { stripe, emulator } = await stripeTarget(config, logger);
+  const app = await NestFactory.create(AppModule.forConfig(config, stripe), {
+    rawBody: true,
+    bufferLogs: false,
+    logger: LEVELS.slice(0, LEVELS.indexOf(config.logLevel) + 1),
+  });
+  app.enableShutdownHooks();
+  setupSwagger(app);
+  await app.listen(config.port, '0.0.0.0');
+  const url = `http://127.0.0.1:${(app.getHttpServer().address() as { port: number }).port}`;
+  if (config.nodeEnv !== 'production') {
+    const seeded = await seedDemoData(app.get<DataSource>(getDataSourceToken()));
+    if (seeded) logger.log('Seeded the demo companies, articles and API keys');
+  }
+  return {
+    app,
+    url,
+    emulator,
+    async close() {
+      await app.close();
+      await emulator?.close();
+    },
+  };
+}
+
+async function stripeTarget(
+  config: AppConfig,
+  logger: Logger,
+): Promise<{ stripe: PaymentsStripeOptions; emulator: StripeEmulator | undefined }> {
+  if (config.stripe.secretKey) {
+    return {
+      stripe: {
+        secretKey: config.stripe.secretKey,
+        apiUrl: config.stripe.apiUrl,
+        webhookSecret: config.stripe.webhookSecret,
+        connectWebhookSecret: config.stripe.connectWebhookSecret,
+      },
+      emulator: undefined,
+    };
+  }
+  // Development only (config refuses production without a key): the bundled emulator, and a
+  // webhook secret shared by both sides so paying in the browser reaches our webhook.
+  const webhookSecret = config.stripe.webhookSecret ?? `whsec_dev${randomBytes(16).toString('hex')}`;
+  const emulator = await startStripeEmulator({
+    port: config.emulator.port,
+    webhookSecret,
+    webhookUrl:
+      config.emulator.webhookUrl ?? `http://127.0.0.1:${config.port}/payment/stripe/v1/webhook`,
+  });
+  logger.warn(`STRIPE_SECRET_KEY is not set: using the Stripe EMULATOR at ${emulator.url} (not real Stripe)`);
+  return {
+    stripe: { secretKey: 'sk_test_emulator', apiUrl: emulator.url, webhookSecret },
+    emulator,
+  };
+}

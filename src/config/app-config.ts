@@ -1,0 +1,92 @@
+import { ConfigError, parseDatabaseUrl, type DatabaseTarget } from './database-url.js';
+
+export { ConfigError };
+
+const LOG_LEVELS = ['error', 'warn', 'log', 'debug', 'verbose'] as const;
+export type LogLevel = (typeof LOG_LEVELS)[number];
+
+export interface AppConfig {
+  nodeEnv: string;
+  port: number;
+  database: DatabaseTarget;
+  logLevel: LogLevel;
+  stripe: {
+    /** Unset outside production: the bundled emulator is started and used. */
+    secretKey: string | undefined;
+    apiUrl: string | undefined;
+    webhookSecret: string | undefined;
+    connectWebhookSecret: string | undefined;
+  };
+  emulator: { port: number; webhookUrl: string | undefined };
+  reconcileIntervalMs: number;
+}
+
+type Env = Record<string, string | undefined>;
+
+/** Reads and validates the environment; throws a ConfigError with a one-line message. */
+export function loadConfig(env: Env = process.env): AppConfig {
+  const nodeEnv = env.NODE_ENV ?? 'development';
+  const secretKey = optional(env.STRIPE_SECRET_KEY);
+  if (nodeEnv === 'production' && !secretKey) {
+    throw new ConfigError(
+      'STRIPE_SECRET_KEY is required when NODE_ENV=production (the Stripe emulator is a development tool)',
+    );
+  }
+  if (secretKey && !/^(sk|rk)_(test|live)_\w+$/.test(secretKey)) {
+    throw new ConfigError('STRIPE_SECRET_KEY: expected a key starting with sk_test_, sk_live_, rk_test_ or rk_live_');
+  }
+  const webhookSecret = optional(env.STRIPE_WEBHOOK_SECRET);
+  if (webhookSecret && !webhookSecret.startsWith('whsec_')) {
+    throw new ConfigError('STRIPE_WEBHOOK_SECRET: expected a secret starting with whsec_');
+  }
+  const apiUrl = optional(env.STRIPE_API_URL);
+  if (apiUrl) parseHttpUrl('STRIPE_API_URL', apiUrl);
+  const logLevel = (env.LOG_LEVEL ?? 'log') as LogLevel;
+  if (!LOG_LEVELS.includes(logLevel)) {
+    throw new ConfigError(`LOG_LEVEL: expected one of ${LOG_LEVELS.join(', ')}`);
+  }
+  return {
+    nodeEnv,
+    port: integer(env, 'PORT', 3000, 0, 65535),
+    database: parseDatabaseUrl(env.DB_URL ?? 'sqlite:./data/payments.sqlite'),
+    logLevel,
+    stripe: {
+      secretKey,
+      apiUrl,
+      webhookSecret,
+      connectWebhookSecret: optional(env.STRIPE_CONNECT_WEBHOOK_SECRET),
+    },
+    emulator: {
+      port: integer(env, 'STRIPE_EMULATOR_PORT', 12111, 0, 65535),
+      webhookUrl: optional(env.STRIPE_EMULATOR_WEBHOOK_URL),
+    },
+    reconcileIntervalMs: integer(env, 'RECONCILE_INTERVAL_MS', 60_000, 1_000, 86_400_000),
+  };
+}
+
+function optional(value: string | undefined): string | undefined {
+  return value === undefined || value.trim() === '' ? undefined : value.trim();
+}
+
+function integer(env: Env, name: string, fallback: number, min: number, max: number): number {
+  const raw = optional(env[name]);
+  if (raw === undefined) return fallback;
+  const value = Number(raw);
+  if (!Number.isInteger(value) || value < min || value > max) {
+    throw new ConfigError(`${name}: expected an integer from ${min} to ${max}, got "${raw}"`);
+  }
+  return value;
+}
+
+export function parseHttpUrl(name: string, raw: string): URL {
+  let url: URL;
+  try {
+    url = new URL(raw);
+  } catch {
+    throw new ConfigError(`${name}: not a valid URL`);
+  }
+  if (url.protocol !== 'http:' && url.protocol !== 'https:') {
+    throw new ConfigError(`${name}: expected an http(s) URL`);
+  }
+  return url;
+}

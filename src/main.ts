@@ -1,0 +1,41 @@
+import { ConfigError, loadConfig } from './config/app-config.js';
+import { startService } from './bootstrap.js';
+import { DEMO_COMPANIES } from './payments/seed/demo-data.js';
+
+async function main(): Promise<void> {
+  let config;
+  try {
+    config = loadConfig();
+  } catch (error) {
+    if (error instanceof ConfigError) {
+      console.error(`Configuration error: ${error.message}`);
+      process.exit(1);
+    }
+    throw error;
+  }
+  const service = await startService(config);
+  const salon = DEMO_COMPANIES[0];
+  const body = JSON.stringify({
+    CompanyId: salon.id,
+    CountryCode: 'SE',
+    Articles: [
+      { ArticleId: 1, ArticleTypeId: 1, Quantity: 2 },
+      { ArticleId: 2, ArticleTypeId: 1, Quantity: 1 },
+    ],
+    InternalReferenceId: 'booking-1001',
+    UiMode: 'hosted',
+  });
+  console.log(`\nPayments service listening on ${service.url}`);
+  console.log(`Swagger UI: ${service.url}/swagger-ui`);
+  if (config.nodeEnv !== 'production') {
+    console.log('Create a checkout (demo data):');
+    console.log(
+      `  curl -s -X POST ${service.url}/payment/stripe/v1/checkout -H 'Content-Type: application/json' -H 'x-api-key: ${salon.apiKey}' -d '${body}'\n`,
+    );
+  }
+}
+
+main().catch((error: unknown) => {
+  console.error(`Failed to start: ${error instanceof Error ? error.message : String(error)}`);
+  process.exit(1);
+});

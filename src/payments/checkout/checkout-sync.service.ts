@@ -1,0 +1,108 @@
+import { Injectable, Logger } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import { IsNull, Not, type DataSource, type EntityManager } from 'typeorm';
+import { Checkout, Payable } from '../entities/index.js';
+import { StripeGateway, type CheckoutSession } from '../stripe/stripe.gateway.js';
+
+const PAID_STATUSES = new Set(['paid', 'no_payment_required']);
+
+/**
+ * Brings our rows in line with a session as Stripe reports it. Transitions only move forward:
+ * a complete/paid checkout is never turned back by a late or reordered event.
+ */
+@Injectable()
+export class CheckoutSyncService {
+  private readonly logger = new Logger('CheckoutSync');
+
+  constructor(
+    @InjectDataSource() private readonly dataSource: DataSource,
+    private readonly stripe: StripeGateway,
+  ) {}
+
+  /** Applies the session; when it is a payment, expires the payable's other open sessions. */
+  async apply(checkout: Checkout, session: CheckoutSession): Promise<Checkout> {
+    const updated = await this.dataSource.transaction((manager) =>
+      this.applyWith(manager, checkout.id, session),
+    );
+    if (isPaid(session)) await this.expireOthers(updated);
+    return updated;
+  }
+
+  /** The database part of apply(), inside the caller's transaction; no Stripe call. */
+  async applyWith(
+    manager: EntityManager,
+    checkoutId: string,
+    session: CheckoutSession,
+  ): Promise<Checkout> {
+    const checkouts = manager.getRepository(Checkout);
+    const checkout = await checkouts.findOneByOrFail({ id: checkoutId });
+    const wasPaid = checkout.paymentStatus !== null && PAID_STATUSES.has(checkout.paymentStatus);
+    const changes: Partial<Checkout> = {
+      stripeSessionId: checkout.stripeSessionId ?? session.id,
+      customerId: stringId(session.customer) ?? checkout.customerId,
+      customerEmail: session.customer_details?.email ?? checkout.customerEmail,
+      paymentIntentId: stringId(session.payment_intent) ?? checkout.paymentIntentId,
+    };
+    if (!wasPaid) {
+      changes.paymentStatus = session.payment_status;
+      changes.state = nextState(checkout, session);
+    }
+    if (isPaid(session) && !wasPaid) {
+      changes.refundRequired = !(await this.markPayablePaid(manager, checkout));
+    }
+    Object.assign(checkout, changes, { updatedAt: new Date() });
+    await checkouts.update({ id: checkout.id }, { ...changes, updatedAt: checkout.updatedAt });
+    return checkout;
+  }
+
+  /** False when another checkout had already paid the payable: this payment is a duplicate. */
+  private async markPayablePaid(manager: EntityManager, checkout: Checkout): Promise<boolean> {
+    const result = await manager
+      .createQueryBuilder()
+      .update(Payable)
+      .set({ paidAt: new Date(), paidCheckoutId: checkout.id, updatedAt: new Date() })
+      .where('id = :id AND paid_at IS NULL', { id: checkout.payableId })
+      .execute();
+    if (result.affected) return true;
+    const payable = await manager.getRepository(Payable).findOneByOrFail({ id: checkout.payableId });
+    if (payable.paidCheckoutId === checkout.id) return true;
+    this.logger.error(
+      `Duplicate payment: checkout ${checkout.id} (session ${checkout.stripeSessionId}) was paid after ` +
+        `checkout ${payable.paidCheckoutId} already paid payable ${checkout.payableId}; flagged for refund`,
+    );
+    return false;
+  }
+
+  /** A paid payable keeps no open session, so the customer cannot pay twice. */
+  async expireOthers(paid: Checkout): Promise<void> {
+    const others = await this.dataSource.getRepository(Checkout).find({
+      where: { payableId: paid.payableId, state: 'open', id: Not(paid.id), stripeSessionId: Not(IsNull()) },
+    });
+    for (const other of others) {
+      const session = await this.stripe.expireSession(other.stripeAccountId, other.stripeSessionId as string);
+      if (isPaid(session)) {
+        await this.apply(other, session);
+      } else {
+        await this.dataSource
+          .getRepository(Checkout)
+          .update({ id: other.id, state: 'open' }, { state: 'expired', paymentStatus: session.payment_status, updatedAt: new Date() });
+      }
+    }
+  }
+}
+
+export function isPaid(session: CheckoutSession): boolean {
+  return session.status === 'complete' && PAID_STATUSES.has(session.payment_status);
+}
+
+function nextState(checkout: Checkout, session: CheckoutSession): Checkout['state'] {
+  if (checkout.state === 'complete' && session.status !== 'complete') return checkout.state;
+  if (session.status === 'complete') return 'complete';
+  if (session.status === 'expired') return 'expired';
+  return checkout.state === 'creating' ? 'open' : checkout.state;
+}
+
+function stringId(value: string | { id: string } | null | undefined): string | null {
+  if (!value) return null;
+  return typeof value === 'string' ? value : value.id;
+}

@@ -1,0 +1,102 @@
+import { ApiProperty } from '@nestjs/swagger';
+import { Transform, Type } from 'class-transformer';
+import {
+  ArrayMaxSize,
+  ArrayMinSize,
+  IsArray,
+  IsIn,
+  IsISO31661Alpha2,
+  IsNotEmpty,
+  IsOptional,
+  IsString,
+  IsUUID,
+  Length,
+  MaxLength,
+  ValidateNested,
+} from 'class-validator';
+import { ArticleToCreate } from './article-to-create.dto.js';
+
+export const UI_MODES = ['hosted', 'embedded'] as const;
+export type UiModeValue = (typeof UI_MODES)[number];
+
+const upperCase = ({ value }: { value: unknown }) =>
+  typeof value === 'string' ? value.trim().toUpperCase() : value;
+/** Missing or empty means hosted, as the seed says; any case is accepted. */
+const uiMode = ({ value }: { value: unknown }) =>
+  value === undefined || value === null || value === '' ? 'hosted' : typeof value === 'string' ? value.toLowerCase() : value;
+
+export class StripeV1CreateCheckout {
+  @ApiProperty({ description: 'The company id.', required: true, format: 'uuid', example: '3fa85f64-5717-4562-b3fc-2c963f66afa6' })
+  @IsNotEmpty()
+  @IsUUID('all')
+  CompanyId: string;
+
+  @ApiProperty({ description: 'Country code for checkout', required: true, example: 'SE', minLength: 2, maxLength: 2 })
+  @Transform(upperCase)
+  @IsNotEmpty()
+  @IsISO31661Alpha2()
+  CountryCode: string;
+
+  @ApiProperty({
+    description: 'Articles (Could be Service, rebate code types, etc..',
+    required: true,
+    type: [ArticleToCreate],
+    minItems: 1,
+    maxItems: 100,
+    example: [
+      { ArticleId: 1, ArticleTypeId: 1, Quantity: 2 },
+      { ArticleId: 2, ArticleTypeId: 1, Quantity: 1 },
+    ],
+  })
+  @IsArray()
+  @ArrayMinSize(1)
+  @ArrayMaxSize(100)
+  @ValidateNested({ each: true })
+  @Type(() => ArticleToCreate)
+  Articles: ArticleToCreate[];
+
+  @ApiProperty({
+    description: 'An internal reference id (Could be booking, rebate code etc.)',
+    required: true,
+    minLength: 1,
+    maxLength: 100,
+    example: 'booking-1001',
+  })
+  @IsString()
+  @Length(1, 100)
+  InternalReferenceId: string;
+
+  @ApiProperty({
+    description: 'Optional to set your own confirmation url after payment completed.',
+    required: false,
+    maxLength: 2048,
+    example: 'https://example.com/booking/confirmed',
+  })
+  @IsOptional()
+  @IsString()
+  @MaxLength(2048)
+  ConfirmationUrl?: string;
+
+  @ApiProperty({
+    description:
+      'If set, Checkout displays a back button and customers will be directed to this URL if they decide to cancel payment and return to your website. This parameter is not allowed if ui_mode is <c>embedded</c>.',
+    required: false,
+    maxLength: 2048,
+    example: 'https://example.com/booking/cancelled',
+  })
+  @IsOptional()
+  @IsString()
+  @MaxLength(2048)
+  CancelUrl?: string;
+
+  @ApiProperty({
+    description:
+      'The UI mode of the Session. Defaults to <c>hosted</c>; One of: <c>embedded</c>, or <c>hosted</c>',
+    required: true,
+    enum: UI_MODES,
+    example: 'hosted',
+  })
+  @Transform(uiMode)
+  @IsIn(UI_MODES)
+  UiMode: UiModeValue = 'hosted';
+}

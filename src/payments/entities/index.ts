@@ -1,0 +1,22 @@
+import { ApiKey } from './api-key.entity.js';
+import { ArticlePrice } from './article-price.entity.js';
+import { ArticleType } from './article-type.entity.js';
+import { Article } from './article.entity.js';
+import { Checkout } from './checkout.entity.js';
+import { Company } from './company.entity.js';
+import { Payable } from './payable.entity.js';
+import { StripeEvent } from './stripe-event.entity.js';
+
+export { ApiKey, Article, ArticlePrice, ArticleType, Checkout, Company, Payable, StripeEvent };
+export type { CheckoutState, LineItemSnapshot, UiMode } from './checkout.entity.js';
+
+export const PAYMENTS_ENTITIES = [
+  Company,
+  ApiKey,
+  ArticleType,
+  Article,
+  ArticlePrice,
+  Payable,
+  Checkout,
+  StripeEvent,
+];

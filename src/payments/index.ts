@@ -1,0 +1,21 @@
+export { PaymentsModule } from './payments.module.js';
+export { PAYMENTS_OPTIONS } from './payments.module-definition.js';
+export type { PaymentsModuleOptions, PaymentsStripeOptions } from './payments.options.js';
+export {
+  ApiKey,
+  Article,
+  ArticlePrice,
+  ArticleType,
+  Checkout,
+  Company,
+  Payable,
+  PAYMENTS_ENTITIES,
+  StripeEvent,
+} from './entities/index.js';
+export { PAYMENTS_MIGRATIONS } from './migrations/index.js';
+export { StripeGateway } from './stripe/stripe.gateway.js';
+export { StripeV1CreateCheckout } from './checkout/dto/stripe-v1-create-checkout.dto.js';
+export { ArticleToCreate } from './checkout/dto/article-to-create.dto.js';
+export { StripeCheckoutQueryResponse } from './checkout/dto/stripe-checkout-query-response.dto.js';
+export { PaymentsException } from './errors/payments.exception.js';
+export { seedDemoData } from './seed/demo-data.js';

@@ -1,0 +1,4 @@
+import { InitialPaymentsSchema1764000000000 } from './1764000000000-InitialPaymentsSchema.js';
+
+/** Every migration of the module, in order; a host app adds these to its own DataSource. */
+export const PAYMENTS_MIGRATIONS = [InitialPaymentsSchema1764000000000];

@@ -1,0 +1,38 @@
+import { Module } from '@nestjs/common';
+import { TypeOrmModule } from '@nestjs/typeorm';
+import { ApiKeyGuard } from './auth/api-key.guard.js';
+import { ApiKeyService } from './auth/api-key.service.js';
+import { PaymentsAuthGuard } from './auth/payments-auth.guard.js';
+import { CheckoutQueryService } from './checkout/checkout-query.service.js';
+import { CheckoutSyncService } from './checkout/checkout-sync.service.js';
+import { CheckoutService } from './checkout/checkout.service.js';
+import { PayableLockService } from './checkout/payable-lock.service.js';
+import { StripeCheckoutController } from './checkout/stripe-checkout.controller.js';
+import { CompanyService } from './companies/company.service.js';
+import { PAYMENTS_ENTITIES } from './entities/index.js';
+import { HealthController } from './health/health.controller.js';
+import { PaymentsConfigurableModule } from './payments.module-definition.js';
+import { PricingService } from './pricing/pricing.service.js';
+import { StripeGateway } from './stripe/stripe.gateway.js';
+import { StripeWebhookController } from './webhooks/stripe-webhook.controller.js';
+import { StripeWebhookService } from './webhooks/stripe-webhook.service.js';
+
+@Module({
+  imports: [TypeOrmModule.forFeature(PAYMENTS_ENTITIES)],
+  controllers: [HealthController, StripeCheckoutController, StripeWebhookController],
+  providers: [
+    ApiKeyService,
+    ApiKeyGuard,
+    PaymentsAuthGuard,
+    CompanyService,
+    PricingService,
+    PayableLockService,
+    CheckoutService,
+    CheckoutSyncService,
+    CheckoutQueryService,
+    StripeWebhookService,
+    StripeGateway,
+  ],
+  exports: [StripeGateway, CheckoutService],
+})
+export class PaymentsModule extends PaymentsConfigurableModule {}

@@ -1,0 +1,33 @@
+import type { CanActivate, Type } from '@nestjs/common';
+
+export interface PaymentsStripeOptions {
+  /** `sk_test_...`/`sk_live_...`; the emulator accepts any `sk_test_` key. */
+  secretKey: string;
+  /** Another Stripe (the emulator, a recording proxy): e.g. `http://127.0.0.1:12111`. */
+  apiUrl?: string;
+  webhookSecret?: string;
+  /** Secret of a second endpoint receiving connected-account events, when it differs. */
+  connectWebhookSecret?: string;
+  /** Per attempt; default 10 s. */
+  timeoutMs?: number;
+  /** Retries of a failed Stripe request, always with the same idempotency key; default 2. */
+  maxNetworkRetries?: number;
+}
+
+export interface PaymentsModuleOptions {
+  stripe: PaymentsStripeOptions;
+  /** Plain-http redirect URLs to localhost are refused in production. */
+  production?: boolean;
+  /** ServiceStack's `/api/{Dto}` and `/json/reply/{Dto}` routes; default true. */
+  predefinedRoutes?: boolean;
+  /** Replaces the x-api-key guard on every operation (not on the webhook). */
+  authGuard?: Type<CanActivate>;
+  /** How long an unreleased per-payable lock blocks others, e.g. after a crash; default 60 s. */
+  lockLeaseMs?: number;
+  /** How long a create waits for another create of the same payable; default 5 s. */
+  lockWaitMs?: number;
+  /** Reconciliation job interval; 0 disables the in-process job; default 60 s. */
+  reconcileIntervalMs?: number;
+  /** A `creating` checkout older than this is settled by reconciliation; default 2 min. */
+  creatingGraceMs?: number;
+}

@@ -1,0 +1,39 @@
+import { spawnSync } from 'node:child_process';
+import { ConfigError, loadConfig } from '../src/config/app-config.js';
+
+/** Runs the built service (npm test builds first) with an environment and no inherited secrets. */
+function startWith(env: Record<string, string>) {
+  return spawnSync('node', ['dist/src/main.js'], {
+    env: { PATH: process.env.PATH ?? '', ...env },
+    encoding: 'utf8',
+    timeout: 20_000,
+  });
+}
+
+describe('configuration', () => {
+  it.each([
+    ['a malformed DB_URL', { DB_URL: 'postgres://x/y' }, /DB_URL: unsupported scheme "postgres"/],
+    ['a mysql DB_URL without database', { DB_URL: 'mysql://root@127.0.0.1:3306/' }, /DB_URL: mysql URL needs/],
+    ['production without STRIPE_SECRET_KEY', { NODE_ENV: 'production' }, /STRIPE_SECRET_KEY is required/],
+    ['a bad PORT', { PORT: 'eighty' }, /PORT: expected an integer/],
+  ])('%s exits 1 with a one-line message', (_name, env, message) => {
+    const result = startWith(env);
+    expect(result.status).toBe(1);
+    expect(result.stderr.trim().split('\n')).toHaveLength(1);
+    expect(result.stderr).toMatch(message);
+  });
+
+  it('parses sqlite paths and mysql URLs', () => {
+    expect(loadConfig({ DB_URL: 'sqlite::memory:' }).database).toEqual({ kind: 'sqlite', path: ':memory:' });
+    expect(loadConfig({ DB_URL: 'sqlite:/var/lib/payments/p.sqlite' }).database).toEqual({
+      kind: 'sqlite',
+      path: '/var/lib/payments/p.sqlite',
+    });
+    expect(loadConfig({}).database).toMatchObject({ kind: 'sqlite', path: expect.stringMatching(/data\/payments\.sqlite$/) });
+    expect(loadConfig({ DB_URL: 'mysql://root@127.0.0.1:3306/payments' }).database).toMatchObject({
+      kind: 'mysql',
+      database: 'payments',
+    });
+    expect(() => loadConfig({ STRIPE_SECRET_KEY: 'pk_test_x' })).toThrow(ConfigError);
+  });
+});

@@ -1,0 +1,102 @@
+import type { INestApplication } from '@nestjs/common';
+import { NestFactory } from '@nestjs/core';
+import { getDataSourceToken, TypeOrmModule } from '@nestjs/typeorm';
+import { Module, type DynamicModule } from '@nestjs/common';
+import request from 'supertest';
+import type { DataSource } from 'typeorm';
+import { parseDatabaseUrl } from '../../src/config/database-url.js';
+import { typeOrmOptions } from '../../src/database/typeorm-options.js';
+import { PaymentsModule, seedDemoData, type PaymentsModuleOptions } from '../../src/payments/index.js';
+import { startStripeEmulator, type StripeEmulator } from '../../src/stripe-emulator/index.js';
+import { freePort } from './free-port.js';
+import { createTestDatabase, type TestDatabase } from './test-database.js';
+
+export const WEBHOOK_SECRET = 'whsec_test_e2e_secret';
+export const SALON = '3fa85f64-5717-4562-b3fc-2c963f66afa6';
+export const CLINIC = '9b2c4a77-0d7e-4c1f-8e55-2f6a1f0e6b10';
+export const NO_STRIPE = '5e0c1f3a-7f6b-4e8e-9a0d-8d1c2b3a4f50';
+export const SALON_ACCOUNT = 'acct_1DemoSalonSE0001';
+export const CLINIC_ACCOUNT = 'acct_1DemoClinicNO001';
+
+export interface TestApp {
+  app: INestApplication;
+  url: string;
+  http: ReturnType<typeof request>;
+  dataSource: DataSource;
+  emulator: StripeEmulator;
+  db: TestDatabase;
+  close(): Promise<void>;
+}
+
+export interface TestAppOptions {
+  /** Share an existing database / emulator (a second instance). */
+  db?: TestDatabase;
+  emulator?: StripeEmulator;
+  module?: Partial<PaymentsModuleOptions>;
+}
+
+@Module({})
+class TestHostModule {
+  static with(dbUrl: string, options: PaymentsModuleOptions): DynamicModule {
+    return {
+      module: TestHostModule,
+      imports: [
+        TypeOrmModule.forRoot({ ...typeOrmOptions(parseDatabaseUrl(dbUrl)), migrationsRun: true }),
+        PaymentsModule.forRoot(options),
+      ],
+    };
+  }
+}
+
+/** A real Nest app on a real database (migrated, demo data) talking to a real emulator over HTTP. */
+export async function startTestApp(options: TestAppOptions = {}): Promise<TestApp> {
+  const db = options.db ?? (await createTestDatabase());
+  const port = await freePort();
+  const url = `http://127.0.0.1:${port}`;
+  const emulator =
+    options.emulator ??
+    (await startStripeEmulator({
+      port: 0,
+      webhookSecret: WEBHOOK_SECRET,
+      webhookUrl: `${url}/payment/stripe/v1/webhook`,
+      faults: true,
+    }));
+  const app = await NestFactory.create(
+    TestHostModule.with(db.url, {
+      stripe: { secretKey: 'sk_test_e2e', apiUrl: emulator.url, webhookSecret: WEBHOOK_SECRET, timeoutMs: 3000 },
+      reconcileIntervalMs: 0,
+      ...options.module,
+    }),
+    { rawBody: true, logger: process.env.TEST_LOGS ? undefined : false },
+  );
+  await app.listen(port, '127.0.0.1');
+  const dataSource = app.get<DataSource>(getDataSourceToken());
+  await seedDemoData(dataSource);
+  return {
+    app,
+    url,
+    http: request(url),
+    dataSource,
+    emulator,
+    db,
+    async close() {
+      await app.close();
+      if (!options.emulator) await emulator.close();
+      if (!options.db) await db.drop();
+    },
+  };
+}
+
+export function salonCheckout(overrides: Record<string, unknown> = {}): Record<string, unknown> {
+  return {
+    CompanyId: SALON,
+    CountryCode: 'SE',
+    Articles: [
+      { ArticleId: 1, ArticleTypeId: 1, Quantity: 2 },
+      { ArticleId: 2, ArticleTypeId: 1, Quantity: 1 },
+    ],
+    InternalReferenceId: `booking-${Math.random().toString(36).slice(2, 10)}`,
+    UiMode: 'hosted',
+    ...overrides,
+  };
+}
