@@ -1,4 +1,5 @@
 import { Module } from '@nestjs/common';
+import { ScheduleModule } from '@nestjs/schedule';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import { ApiKeyGuard } from './auth/api-key.guard.js';
 import { ApiKeyService } from './auth/api-key.service.js';
@@ -13,12 +14,14 @@ import { PAYMENTS_ENTITIES } from './entities/index.js';
 import { HealthController } from './health/health.controller.js';
 import { PaymentsConfigurableModule } from './payments.module-definition.js';
 import { PricingService } from './pricing/pricing.service.js';
+import { ReconciliationScheduler } from './reconciliation/reconciliation.scheduler.js';
+import { ReconciliationService } from './reconciliation/reconciliation.service.js';
 import { StripeGateway } from './stripe/stripe.gateway.js';
 import { StripeWebhookController } from './webhooks/stripe-webhook.controller.js';
 import { StripeWebhookService } from './webhooks/stripe-webhook.service.js';
 
 @Module({
-  imports: [TypeOrmModule.forFeature(PAYMENTS_ENTITIES)],
+  imports: [TypeOrmModule.forFeature(PAYMENTS_ENTITIES), ScheduleModule.forRoot()],
   controllers: [HealthController, StripeCheckoutController, StripeWebhookController],
   providers: [
     ApiKeyService,
@@ -31,8 +34,10 @@ import { StripeWebhookService } from './webhooks/stripe-webhook.service.js';
     CheckoutSyncService,
     CheckoutQueryService,
     StripeWebhookService,
+    ReconciliationService,
+    ReconciliationScheduler,
     StripeGateway,
   ],
-  exports: [StripeGateway, CheckoutService],
+  exports: [StripeGateway, CheckoutService, ReconciliationService],
 })
 export class PaymentsModule extends PaymentsConfigurableModule {}

@@ -12,7 +12,8 @@ export async function handleAdminRequest(
   path: string,
 ): Promise<boolean> {
   if (path !== '/_emulator/faults') return false;
-  const reply = (status: number, body: unknown): void => sendJson(res, status, JSON.stringify(body), {});
+  const reply = (status: number, body: unknown): void =>
+    sendJson(res, status, JSON.stringify(body), {});
   switch (req.method) {
     case 'POST': {
       try {

@@ -73,7 +73,8 @@ function authorize(req: IncomingMessage, account: string | null): void {
   if (key === null || !key.startsWith('sk_test_') || key.length <= 'sk_test_'.length) {
     throw authenticationFailed(key);
   }
-  if (account !== null && !/^acct_[A-Za-z0-9]+$/.test(account)) throw accountAccessDenied(key, account);
+  if (account !== null && !/^acct_[A-Za-z0-9]+$/.test(account))
+    throw accountAccessDenied(key, account);
 }
 
 /** Returns true when the fault fully answered (or deliberately never answers) the request. */
@@ -93,7 +94,12 @@ function answerFault(deps: PipelineDeps, ex: Exchange, fault: FaultSpec): boolea
   }
 }
 
-async function execute(deps: PipelineDeps, ex: Exchange, body: string, fault?: FaultSpec): Promise<void> {
+async function execute(
+  deps: PipelineDeps,
+  ex: Exchange,
+  body: string,
+  fault?: FaultSpec,
+): Promise<void> {
   const { record } = ex;
   const key = record.idempotencyKey;
   const endpoint = `${record.method} ${record.path}`;
@@ -114,7 +120,8 @@ async function execute(deps: PipelineDeps, ex: Exchange, body: string, fault?: F
     if (fault?.kind === 'delay') await sleep(deps, fault.ms ?? 0);
     response = run(deps, ex);
   } finally {
-    if (key !== null) deps.idempotency.finish(scoped, endpoint, fingerprint, response, deps.clock());
+    if (key !== null)
+      deps.idempotency.finish(scoped, endpoint, fingerprint, response, deps.clock());
   }
   if (fault?.kind === 'reset-after-create') {
     deps.log(`${endpoint} -> ${response.status} fault=reset-after-create (connection dropped)`);
@@ -130,21 +137,38 @@ function run(deps: PipelineDeps, ex: Exchange): StoredResponse {
     // Validation coerces in place; the recorded params stay as the client sent them.
     const params = structuredClone(record.params);
     const result = deps.api.handle({ ...record, params });
-    return { status: result.status, body: JSON.stringify(result.body), requestId: record.requestId };
+    return {
+      status: result.status,
+      body: JSON.stringify(result.body),
+      requestId: record.requestId,
+    };
   } catch (err) {
     return errorResponse(deps, err, record.requestId);
   }
 }
 
-function errorResponse(deps: PipelineDeps, err: unknown, requestId: string): StoredResponse & { extraHeaders?: Headers } {
+function errorResponse(
+  deps: PipelineDeps,
+  err: unknown,
+  requestId: string,
+): StoredResponse & { extraHeaders?: Headers } {
   if (err instanceof StripeHttpError) {
-    return { status: err.status, body: JSON.stringify(err.body()), requestId, extraHeaders: err.headers };
+    return {
+      status: err.status,
+      body: JSON.stringify(err.body()),
+      requestId,
+      extraHeaders: err.headers,
+    };
   }
   deps.log(`internal error: ${err instanceof Error ? err.stack : String(err)}`);
   return { status: 500, body: JSON.stringify(apiError().body()), requestId };
 }
 
-function respond(deps: PipelineDeps, ex: Exchange, response: StoredResponse & { extraHeaders?: Headers }): void {
+function respond(
+  deps: PipelineDeps,
+  ex: Exchange,
+  response: StoredResponse & { extraHeaders?: Headers },
+): void {
   ex.record.status = response.status;
   const headers = response.extraHeaders ? { ...ex.headers, ...response.extraHeaders } : ex.headers;
   if (ex.res.destroyed || ex.res.headersSent) return;

@@ -48,7 +48,9 @@ export class CheckoutService {
   complete(record: SessionRecord, email: string, deliver = true): void {
     const status = record.session.status;
     if (status !== 'open') {
-      throw new Error(`Checkout Session ${record.session.id} is ${status}, only open sessions can be paid`);
+      throw new Error(
+        `Checkout Session ${record.session.id} is ${status}, only open sessions can be paid`,
+      );
     }
     this.store.complete(record, { email, nowS: this.nowS() });
     this.emit('checkout.session.completed', record, NO_ORIGIN, deliver);

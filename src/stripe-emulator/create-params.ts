@@ -96,7 +96,10 @@ function checkUiModeUrls(p: CreateSessionParams): void {
   const uiMode = p.ui_mode ?? 'hosted_page';
   if (uiMode === 'hosted_page') {
     if (p.return_url !== undefined) {
-      throw invalidRequest('`return_url` can only be used with `ui_mode=embedded_page` or `ui_mode=elements`.', 'return_url');
+      throw invalidRequest(
+        '`return_url` can only be used with `ui_mode=embedded_page` or `ui_mode=elements`.',
+        'return_url',
+      );
     }
     if (p.redirect_on_completion !== undefined) {
       throw invalidRequest(
@@ -113,7 +116,10 @@ function checkUiModeUrls(p: CreateSessionParams): void {
   }
   if (p.redirect_on_completion === 'never') {
     if (p.return_url !== undefined) {
-      throw invalidRequest('`return_url` cannot be set when `redirect_on_completion` is `never`.', 'return_url');
+      throw invalidRequest(
+        '`return_url` cannot be set when `redirect_on_completion` is `never`.',
+        'return_url',
+      );
     }
   } else if (p.return_url === undefined) {
     throw invalidRequest(
@@ -144,10 +150,16 @@ function checkMetadata(metadata: Record<string, string> | undefined, param: stri
   if (keys.length > 50) throw invalidRequest('Invalid metadata: must have at most 50 keys', param);
   for (const key of keys) {
     if (key.length > 40) {
-      throw invalidRequest(`Invalid ${param}: keys must be at most 40 characters`, `${param}[${key}]`);
+      throw invalidRequest(
+        `Invalid ${param}: keys must be at most 40 characters`,
+        `${param}[${key}]`,
+      );
     }
     if (metadata[key].length > 500) {
-      throw invalidRequest(`Invalid ${param}: values must be at most 500 characters`, `${param}[${key}]`);
+      throw invalidRequest(
+        `Invalid ${param}: values must be at most 500 characters`,
+        `${param}[${key}]`,
+      );
     }
   }
 }
@@ -161,11 +173,17 @@ function pricedItem(item: LineItemParam, at: string): PricedItem {
   }
   if (!data.product_data) throw missingParam(`${at}[price_data][product_data]`);
   if (!/^[a-zA-Z]{3}$/.test(data.currency)) {
-    throw invalidRequest(`Invalid currency: ${data.currency.toLowerCase()}.`, `${at}[price_data][currency]`);
+    throw invalidRequest(
+      `Invalid currency: ${data.currency.toLowerCase()}.`,
+      `${at}[price_data][currency]`,
+    );
   }
   const unitAmount = data.unit_amount ?? decimalAmount(data.unit_amount_decimal, at);
   if (unitAmount < 0) {
-    throw invalidRequest('This value must be greater than or equal to 0.', `${at}[price_data][unit_amount]`);
+    throw invalidRequest(
+      'This value must be greater than or equal to 0.',
+      `${at}[price_data][unit_amount]`,
+    );
   }
   if (item.quantity === undefined) throw missingParam(`${at}[quantity]`);
   if (item.quantity < 1) {
@@ -188,7 +206,10 @@ function decimalAmount(decimal: string | undefined, at: string): number {
   if (decimal === undefined) throw missingParam(`${at}[price_data][unit_amount]`);
   const value = Number(decimal);
   if (!Number.isFinite(value)) {
-    throw invalidRequest(`Invalid decimal: ${decimal.slice(0, 50)}`, `${at}[price_data][unit_amount_decimal]`);
+    throw invalidRequest(
+      `Invalid decimal: ${decimal.slice(0, 50)}`,
+      `${at}[price_data][unit_amount_decimal]`,
+    );
   }
   return Math.round(value);
 }

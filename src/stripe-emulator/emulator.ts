@@ -21,7 +21,9 @@ import { WebhookSender } from './webhook-sender.js';
 const DEFAULT_PORT = 12111;
 const DEFAULT_SWEEP_MS = 1000;
 
-export async function startStripeEmulator(opts: StripeEmulatorOptions = {}): Promise<StripeEmulator> {
+export async function startStripeEmulator(
+  opts: StripeEmulatorOptions = {},
+): Promise<StripeEmulator> {
   const host = opts.host ?? '127.0.0.1';
   const log = opts.logger ?? (() => undefined);
   const clock = opts.clock ?? Date.now;
@@ -32,7 +34,10 @@ export async function startStripeEmulator(opts: StripeEmulatorOptions = {}): Pro
 
   const validator = new RequestValidator(loadOpenApi());
   const store = new SessionStore();
-  const webhooks = new WebhookSender({ url: opts.webhookUrl, secret: opts.webhookSecret, log }, events);
+  const webhooks = new WebhookSender(
+    { url: opts.webhookUrl, secret: opts.webhookSecret, log },
+    events,
+  );
   const service = new CheckoutService(store, webhooks, clock, () => publicUrl);
   const idempotency = new IdempotencyStore();
   const faults = new FaultRegistry();
@@ -88,7 +93,11 @@ export async function startStripeEmulator(opts: StripeEmulatorOptions = {}): Pro
     sessions: (account) => store.all(account).map(snapshot),
     async pay(sessionId, payOpts = {}) {
       const record = lookup(sessionId);
-      service.complete(record, payOpts.email ?? defaultEmail(record), payOpts.sendWebhook !== false);
+      service.complete(
+        record,
+        payOpts.email ?? defaultEmail(record),
+        payOpts.sendWebhook !== false,
+      );
       return snapshot(record);
     },
     async expire(sessionId) {

@@ -9,7 +9,10 @@ export function checkExpand(expand: unknown, prefix = ''): string[] {
     const field = String(entry);
     const bare = prefix && field.startsWith(prefix) ? field.slice(prefix.length) : field;
     if (!EXPANDABLE.has(bare)) {
-      throw invalidRequest(`This property cannot be expanded (${field.slice(0, 100)}).`, `expand[${i}]`);
+      throw invalidRequest(
+        `This property cannot be expanded (${field.slice(0, 100)}).`,
+        `expand[${i}]`,
+      );
     }
     return bare;
   });
@@ -70,7 +73,8 @@ export function sessionBody(record: SessionRecord, expand: string[]): object {
   const body: Record<string, unknown> = { ...record.session };
   for (const field of expand) {
     if (field === 'line_items') body.line_items = lineItemsList(record);
-    if (field === 'payment_intent') body.payment_intent = paymentIntentFor(record) ?? record.session.payment_intent;
+    if (field === 'payment_intent')
+      body.payment_intent = paymentIntentFor(record) ?? record.session.payment_intent;
   }
   return body;
 }

@@ -19,7 +19,9 @@ describe('stripe emulator: fault injection', () => {
     fetch(`${emulator.url}/_emulator/faults`, { method: 'POST', body: JSON.stringify(fault) });
 
   it('500: answers a Stripe api_error once, then recovers', async () => {
-    expect((await postFault({ method: 'POST', path: CREATE, kind: '500', times: 1 })).status).toBe(200);
+    expect((await postFault({ method: 'POST', path: CREATE, kind: '500', times: 1 })).status).toBe(
+      200,
+    );
 
     const err = await stripeError(stripe.checkout.sessions.create(hostedParams()));
     expect(err).toMatchObject({ statusCode: 500, type: 'StripeAPIError' });
@@ -43,14 +45,18 @@ describe('stripe emulator: fault injection', () => {
   it('429 asks the client to retry; 429-no-retry forbids it', async () => {
     emulator.injectFault({ path: CREATE, kind: '429' });
     const err = await stripeError(stripe.checkout.sessions.create(hostedParams()));
-    expect(err).toMatchObject({ statusCode: 429, type: 'StripeRateLimitError', code: 'rate_limit' });
-    expect(err.headers['stripe-should-retry']).toBe('true');
+    expect(err).toMatchObject({
+      statusCode: 429,
+      type: 'StripeRateLimitError',
+      code: 'rate_limit',
+    });
+    expect(err.headers?.['stripe-should-retry']).toBe('true');
 
     emulator.injectFault({ path: CREATE, kind: '429-no-retry' });
     const retrying = stripeFor(emulator, { maxNetworkRetries: 2 });
     const noRetry = await stripeError(retrying.checkout.sessions.create(hostedParams()));
     expect(noRetry.statusCode).toBe(429);
-    expect(noRetry.headers['stripe-should-retry']).toBe('false');
+    expect(noRetry.headers?.['stripe-should-retry']).toBe('false');
     expect(emulator.requests.filter((r) => r.path === '/v1/checkout/sessions')).toHaveLength(2);
   });
 
@@ -87,7 +93,9 @@ describe('stripe emulator: fault injection', () => {
 
   it('DELETE clears faults, and bad fault specs are rejected', async () => {
     await postFault({ kind: '500', times: 5 });
-    expect((await fetch(`${emulator.url}/_emulator/faults`, { method: 'DELETE' })).status).toBe(200);
+    expect((await fetch(`${emulator.url}/_emulator/faults`, { method: 'DELETE' })).status).toBe(
+      200,
+    );
     expect((await stripe.checkout.sessions.list()).object).toBe('list');
 
     expect((await postFault({ kind: 'explode' })).status).toBe(400);
@@ -97,7 +105,10 @@ describe('stripe emulator: fault injection', () => {
   it('keeps /_emulator/* hidden unless faults are enabled', async () => {
     const plain = await startStripeEmulator({ port: 0 });
     try {
-      const res = await fetch(`${plain.url}/_emulator/faults`, { method: 'POST', body: '{"kind":"500"}' });
+      const res = await fetch(`${plain.url}/_emulator/faults`, {
+        method: 'POST',
+        body: '{"kind":"500"}',
+      });
       expect(res.status).toBe(404);
     } finally {
       await plain.close();

@@ -23,10 +23,13 @@ export class FaultRegistry {
 
   add(spec: FaultSpec): void {
     if (!KINDS.includes(spec.kind)) {
-      throw new Error(`unknown fault kind ${JSON.stringify(spec.kind)}; expected one of ${KINDS.join(', ')}`);
+      throw new Error(
+        `unknown fault kind ${JSON.stringify(spec.kind)}; expected one of ${KINDS.join(', ')}`,
+      );
     }
     const times = spec.times ?? 1;
-    if (!Number.isInteger(times) || times < 1) throw new Error('fault times must be a positive integer');
+    if (!Number.isInteger(times) || times < 1)
+      throw new Error('fault times must be a positive integer');
     if (spec.kind === 'delay' && !(typeof spec.ms === 'number' && spec.ms >= 0)) {
       throw new Error('fault kind "delay" needs ms >= 0');
     }

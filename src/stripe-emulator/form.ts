@@ -25,7 +25,9 @@ export function readBody(req: IncomingMessage): Promise<string> {
       }
       chunks.push(chunk);
     });
-    req.on('end', () => resolve(chunks.length === 1 ? chunks[0].toString() : Buffer.concat(chunks).toString()));
+    req.on('end', () =>
+      resolve(chunks.length === 1 ? chunks[0].toString() : Buffer.concat(chunks).toString()),
+    );
     req.on('error', reject);
   });
 }

@@ -59,7 +59,10 @@ export function renderCheckoutPage(record: SessionRecord): string {
     return layout('Session expired', '<h1 id="message">This Checkout Session has expired.</h1>');
   }
   if (s.status === 'complete') {
-    return layout('Already paid', '<h1 id="message">This Checkout Session is already complete.</h1>');
+    return layout(
+      'Already paid',
+      '<h1 id="message">This Checkout Session is already complete.</h1>',
+    );
   }
   const merchant = record.account ?? 'Test business';
   const rows = record.lineItems
@@ -102,6 +105,11 @@ export function defaultEmail(record: SessionRecord): string {
 /** Where the customer goes after paying: success_url (hosted) or return_url (embedded). */
 export function completionRedirect(record: SessionRecord): string | null {
   const s = record.session;
-  const target = s.ui_mode === 'hosted_page' ? s.success_url : s.redirect_on_completion === 'never' ? null : s.return_url;
+  const target =
+    s.ui_mode === 'hosted_page'
+      ? s.success_url
+      : s.redirect_on_completion === 'never'
+        ? null
+        : s.return_url;
   return target ? target.replaceAll('{CHECKOUT_SESSION_ID}', s.id) : null;
 }

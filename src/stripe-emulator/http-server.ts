@@ -26,16 +26,30 @@ export function createEmulatorServer(ctx: ServerContext): http.Server {
     dispatch(ctx, req, res).catch((err: unknown) => {
       ctx.log(`internal error: ${err instanceof Error ? err.message : String(err)}`);
       if (res.headersSent) res.destroy();
-      else sendJson(res, 500, JSON.stringify({ error: { type: 'api_error', message: 'Internal emulator error.' } }), {});
+      else
+        sendJson(
+          res,
+          500,
+          JSON.stringify({ error: { type: 'api_error', message: 'Internal emulator error.' } }),
+          {},
+        );
     });
   });
 }
 
-async function dispatch(ctx: ServerContext, req: http.IncomingMessage, res: http.ServerResponse): Promise<void> {
+async function dispatch(
+  ctx: ServerContext,
+  req: http.IncomingMessage,
+  res: http.ServerResponse,
+): Promise<void> {
   const { path, query } = splitUrl(req.url ?? '/');
   if (path.startsWith('/v1/')) return handleApiRequest(ctx.pipeline, req, res, path, query);
   if (path.startsWith('/c/pay/') && (await handlePageRequest(ctx.service, req, res, path))) return;
-  if (ctx.adminEnabled && path.startsWith('/_emulator/') && (await handleAdminRequest(ctx.faults, req, res, path))) {
+  if (
+    ctx.adminEnabled &&
+    path.startsWith('/_emulator/') &&
+    (await handleAdminRequest(ctx.faults, req, res, path))
+  ) {
     return;
   }
   if (path === '/' && req.method === 'GET') return sendJson(res, 200, BANNER, {});

@@ -43,11 +43,17 @@ export class IdempotencyStore {
    * Returns the stored response to replay, or undefined when the caller should execute
    * the request (the key is then marked in flight until `finish`).
    */
-  begin(scoped: string, key: string, endpoint: string, fingerprint: string): StoredResponse | undefined {
+  begin(
+    scoped: string,
+    key: string,
+    endpoint: string,
+    fingerprint: string,
+  ): StoredResponse | undefined {
     if (this.inFlight.has(scoped)) throw idempotencyInFlight(key);
     const entry = this.entries.get(scoped);
     if (entry) {
-      if (entry.endpoint !== endpoint) throw idempotencyEndpointMismatch(key, entry.endpoint, endpoint);
+      if (entry.endpoint !== endpoint)
+        throw idempotencyEndpointMismatch(key, entry.endpoint, endpoint);
       if (entry.fingerprint !== fingerprint) throw idempotencyMismatch(key);
       return entry.response;
     }
@@ -56,7 +62,13 @@ export class IdempotencyStore {
   }
 
   /** Only requests that executed successfully are replayable; validation failures are not saved. */
-  finish(scoped: string, endpoint: string, fingerprint: string, response: StoredResponse | null, nowMs: number): void {
+  finish(
+    scoped: string,
+    endpoint: string,
+    fingerprint: string,
+    response: StoredResponse | null,
+    nowMs: number,
+  ): void {
     this.inFlight.delete(scoped);
     if (response && response.status < 400) {
       this.entries.set(scoped, { endpoint, fingerprint, response, storedAtMs: nowMs });

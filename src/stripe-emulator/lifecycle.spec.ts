@@ -70,14 +70,19 @@ describe('stripe emulator: session lifecycle and webhooks', () => {
 
   it('lists newest first, filtered by status, with limit and starting_after', async () => {
     const ids: string[] = [];
-    for (let i = 0; i < 4; i++) ids.push((await stripe.checkout.sessions.create(hostedParams())).id);
+    for (let i = 0; i < 4; i++)
+      ids.push((await stripe.checkout.sessions.create(hostedParams())).id);
     await emulator.expire(ids[1]);
 
     const open = await stripe.checkout.sessions.list({ status: 'open', limit: 2 });
     expect(open).toMatchObject({ object: 'list', url: '/v1/checkout/sessions', has_more: true });
     expect(open.data.map((s) => s.id)).toEqual([ids[3], ids[2]]);
 
-    const next = await stripe.checkout.sessions.list({ status: 'open', limit: 2, starting_after: ids[2] });
+    const next = await stripe.checkout.sessions.list({
+      status: 'open',
+      limit: 2,
+      starting_after: ids[2],
+    });
     expect(next.data.map((s) => s.id)).toEqual([ids[0]]);
     expect(next.has_more).toBe(false);
 
@@ -89,10 +94,16 @@ describe('stripe emulator: session lifecycle and webhooks', () => {
   });
 
   it('pays a connected-account session and delivers a signed checkout.session.completed', async () => {
-    const { id } = await stripe.checkout.sessions.create(hostedParams(), { stripeAccount: 'acct_1Shop' });
+    const { id } = await stripe.checkout.sessions.create(hostedParams(), {
+      stripeAccount: 'acct_1Shop',
+    });
 
     const paid = await emulator.pay(id, { email: 'anna@example.com' });
-    expect(paid).toMatchObject({ status: 'complete', payment_status: 'paid', account: 'acct_1Shop' });
+    expect(paid).toMatchObject({
+      status: 'complete',
+      payment_status: 'paid',
+      account: 'acct_1Shop',
+    });
     expect(paid.payment_intent).toMatch(/^pi_/);
     expect(paid.customer).toMatch(/^cus_/);
     expect(paid.customer_details).toMatchObject({ email: 'anna@example.com', name: null });
@@ -108,10 +119,19 @@ describe('stripe emulator: session lifecycle and webhooks', () => {
       data: { object: { id, status: 'complete', metadata: { CompanyId: 'c0ffee' } } },
     });
     expect(event.id).toMatch(/^evt_/);
+    await waitUntil(() => emulator.events[0].delivery !== 'pending');
     expect(emulator.events[0]).toMatchObject({ id: event.id, delivery: 'delivered', attempts: 1 });
 
-    const retrieved = await stripe.checkout.sessions.retrieve(id, { expand: ['payment_intent'] }, { stripeAccount: 'acct_1Shop' });
-    expect(retrieved.payment_intent).toMatchObject({ id: paid.payment_intent, status: 'succeeded', metadata: { CompanyId: 'c0ffee' } });
+    const retrieved = await stripe.checkout.sessions.retrieve(
+      id,
+      { expand: ['payment_intent'] },
+      { stripeAccount: 'acct_1Shop' },
+    );
+    expect(retrieved.payment_intent).toMatchObject({
+      id: paid.payment_intent,
+      status: 'succeeded',
+      metadata: { CompanyId: 'c0ffee' },
+    });
   });
 
   it('can complete a session without delivering the webhook (reconciliation)', async () => {
@@ -121,7 +141,10 @@ describe('stripe emulator: session lifecycle and webhooks', () => {
     const retrieved = await stripe.checkout.sessions.retrieve(id);
     expect(retrieved.status).toBe('complete');
     expect(emulator.events).toHaveLength(1);
-    expect(emulator.events[0]).toMatchObject({ type: 'checkout.session.completed', delivery: 'skipped' });
+    expect(emulator.events[0]).toMatchObject({
+      type: 'checkout.session.completed',
+      delivery: 'skipped',
+    });
     await new Promise((resolve) => setTimeout(resolve, 50));
     expect(receiver.received).toHaveLength(0);
   });
@@ -133,6 +156,7 @@ describe('stripe emulator: session lifecycle and webhooks', () => {
 
     await receiver.waitFor(1, 4000);
     expect(verify(0).type).toBe('checkout.session.completed');
+    await waitUntil(() => emulator.events[0].delivery !== 'pending');
     expect(emulator.events[0]).toMatchObject({ delivery: 'delivered', attempts: 3 });
   });
 
@@ -147,6 +171,9 @@ describe('stripe emulator: session lifecycle and webhooks', () => {
     expect((await stripe.checkout.sessions.retrieve(id)).status).toBe('expired');
     expect((await stripe.checkout.sessions.retrieve(other.id)).status).toBe('open');
     await receiver.waitFor(1);
-    expect(verify(0)).toMatchObject({ type: 'checkout.session.expired', data: { object: { id, status: 'expired' } } });
+    expect(verify(0)).toMatchObject({
+      type: 'checkout.session.expired',
+      data: { object: { id, status: 'expired' } },
+    });
   });
 });

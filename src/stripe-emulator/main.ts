@@ -3,12 +3,16 @@ import { startStripeEmulator } from './emulator.js';
 /** Standalone fake Stripe for local runs and benchmarks: `node dist/src/stripe-emulator/main.js`. */
 async function main(): Promise<void> {
   if (process.env.NODE_ENV === 'production') {
-    console.error('stripe-emulator: refusing to start with NODE_ENV=production (it is a fake Stripe for tests only)');
+    console.error(
+      'stripe-emulator: refusing to start with NODE_ENV=production (it is a fake Stripe for tests only)',
+    );
     process.exit(1);
   }
   const port = Number(process.env.STRIPE_EMULATOR_PORT ?? 12111);
   if (!Number.isInteger(port) || port < 0 || port > 65535) {
-    console.error(`stripe-emulator: STRIPE_EMULATOR_PORT must be a port number, got "${process.env.STRIPE_EMULATOR_PORT}"`);
+    console.error(
+      `stripe-emulator: STRIPE_EMULATOR_PORT must be a port number, got "${process.env.STRIPE_EMULATOR_PORT}"`,
+    );
     process.exit(1);
   }
   const quiet = process.env.STRIPE_EMULATOR_QUIET === '1';
@@ -42,6 +46,8 @@ async function main(): Promise<void> {
 }
 
 main().catch((err: unknown) => {
-  console.error(`stripe-emulator: failed to start: ${err instanceof Error ? err.message : String(err)}`);
+  console.error(
+    `stripe-emulator: failed to start: ${err instanceof Error ? err.message : String(err)}`,
+  );
   process.exit(1);
 });

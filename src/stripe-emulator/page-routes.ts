@@ -1,7 +1,12 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { CheckoutService } from './checkout-service.js';
 import { readBody, safeDecode } from './form.js';
-import { completionRedirect, defaultEmail, renderCheckoutPage, renderMessagePage } from './hosted-page.js';
+import {
+  completionRedirect,
+  defaultEmail,
+  renderCheckoutPage,
+  renderMessagePage,
+} from './hosted-page.js';
 import { redirect, sendHtml } from './responses.js';
 
 const PAGE_ROUTE = /^\/c\/pay\/([^/]+)(\/complete)?$/;
@@ -40,6 +45,7 @@ export async function handlePageRequest(
   // A second submit of an already paid session lands on the same success page.
   const location = completionRedirect(record);
   if (location) redirect(res, location);
-  else sendHtml(res, 200, renderMessagePage('Payment complete', 'Thanks, your payment is complete.'));
+  else
+    sendHtml(res, 200, renderMessagePage('Payment complete', 'Thanks, your payment is complete.'));
   return true;
 }

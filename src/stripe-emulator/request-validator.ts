@@ -9,11 +9,7 @@ import {
 import { invalidRequest, missingParam, type StripeHttpError } from './stripe-errors.js';
 
 export type Operation =
-  | 'createSession'
-  | 'listSessions'
-  | 'retrieveSession'
-  | 'listLineItems'
-  | 'expireSession';
+  'createSession' | 'listSessions' | 'retrieveSession' | 'listLineItems' | 'expireSession';
 
 export type Params = Record<string, unknown>;
 
@@ -35,7 +31,12 @@ export class RequestValidator {
 
   constructor(doc: OpenApiDocument) {
     // coerceTypes: form values are strings ("45000" must pass as an integer); verbose: errors carry the value.
-    const ajv = new Ajv({ strict: false, coerceTypes: true, verbose: true, validateFormats: false });
+    const ajv = new Ajv({
+      strict: false,
+      coerceTypes: true,
+      verbose: true,
+      validateFormats: false,
+    });
     const schemas = operationSchemas(doc);
     this.validators = Object.fromEntries(
       Object.entries(schemas).map(([name, schema]) => [
@@ -102,7 +103,13 @@ export function pointerToParam(pointer: string): string {
     .split('/')
     .slice(1)
     .map((p) => p.replace(/~1/g, '/').replace(/~0/g, '~'));
-  return parts.length === 0 ? '' : parts[0] + parts.slice(1).map((p) => `[${p}]`).join('');
+  return parts.length === 0
+    ? ''
+    : parts[0] +
+        parts
+          .slice(1)
+          .map((p) => `[${p}]`)
+          .join('');
 }
 
 function childParam(parent: string, child: string): string {

@@ -2,7 +2,12 @@ import type { ServerResponse } from 'node:http';
 
 export type Headers = Record<string, string>;
 
-export function sendJson(res: ServerResponse, status: number, body: string, headers: Headers): void {
+export function sendJson(
+  res: ServerResponse,
+  status: number,
+  body: string,
+  headers: Headers,
+): void {
   res.writeHead(status, {
     ...headers,
     'Content-Type': 'application/json',

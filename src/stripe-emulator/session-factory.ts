@@ -35,8 +35,14 @@ export function buildSession(
     allowed_payment_method_types: null,
     amount_subtotal: payable ? amount : null,
     amount_total: payable ? amount : null,
-    automatic_tax: { enabled: p.automatic_tax?.enabled ?? false, liability: null, provider: null, status: null },
-    billing_address_collection: (p.billing_address_collection ?? null) as Stripe.Checkout.Session['billing_address_collection'],
+    automatic_tax: {
+      enabled: p.automatic_tax?.enabled ?? false,
+      liability: null,
+      provider: null,
+      status: null,
+    },
+    billing_address_collection: (p.billing_address_collection ??
+      null) as Stripe.Checkout.Session['billing_address_collection'],
     cancel_url: p.cancel_url ?? null,
     client_reference_id: p.client_reference_id ?? null,
     client_secret: embedded ? `${id}_secret_${randomId('', 24)}` : null,
@@ -47,10 +53,16 @@ export function buildSession(
     currency: items[0]?.currency ?? p.currency?.toLowerCase() ?? null,
     currency_conversion: null,
     custom_fields: [],
-    custom_text: { after_submit: null, shipping_address: null, submit: null, terms_of_service_acceptance: null },
+    custom_text: {
+      after_submit: null,
+      shipping_address: null,
+      submit: null,
+      terms_of_service_acceptance: null,
+    },
     customer: null,
     customer_account: null,
-    customer_creation: p.mode === 'payment' ? ((p.customer_creation ?? 'if_required') as 'if_required') : null,
+    customer_creation:
+      p.mode === 'payment' ? ((p.customer_creation ?? 'if_required') as 'if_required') : null,
     customer_details: null,
     customer_email: p.customer_email ?? null,
     discounts: [],
@@ -124,7 +136,13 @@ function buildLineItem(item: PricedItem, nowS: number): WireLineItem {
       nickname: null,
       product: randomId('prod_', 14),
       recurring: item.recurring
-        ? { ...item.recurring, interval: item.recurring.interval as 'month', meter: null, trial_period_days: null, usage_type: 'licensed' }
+        ? {
+            ...item.recurring,
+            interval: item.recurring.interval as 'month',
+            meter: null,
+            trial_period_days: null,
+            usage_type: 'licensed',
+          }
         : null,
       tax_behavior: (item.taxBehavior ?? 'unspecified') as 'unspecified',
       tiers_mode: null,

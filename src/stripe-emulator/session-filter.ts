@@ -18,11 +18,14 @@ export interface SessionListParams {
 }
 
 /** Builds one predicate for all filters given, so pagination walks the list once. */
-export function sessionFilter(p: SessionListParams): ((record: SessionRecord) => boolean) | undefined {
+export function sessionFilter(
+  p: SessionListParams,
+): ((record: SessionRecord) => boolean) | undefined {
   const checks: ((record: SessionRecord) => boolean)[] = [];
   if (p.status !== undefined) checks.push((r) => r.session.status === p.status);
   if (p.customer !== undefined) checks.push((r) => r.session.customer === p.customer);
-  if (p.payment_intent !== undefined) checks.push((r) => r.session.payment_intent === p.payment_intent);
+  if (p.payment_intent !== undefined)
+    checks.push((r) => r.session.payment_intent === p.payment_intent);
   if (p.payment_link !== undefined) checks.push((r) => r.session.payment_link === p.payment_link);
   if (p.subscription !== undefined) checks.push((r) => r.session.subscription === p.subscription);
   if (p.customer_details !== undefined) {

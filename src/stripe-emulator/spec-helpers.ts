@@ -46,8 +46,15 @@ export function hostedParams(
 export function embeddedParams(
   overrides: Partial<Stripe.Checkout.SessionCreateParams> = {},
 ): Stripe.Checkout.SessionCreateParams {
-  const { success_url: _s, cancel_url: _c, ...rest } = hostedParams();
-  return { ...rest, ui_mode: 'embedded_page', return_url: 'https://shop.example/return?id={CHECKOUT_SESSION_ID}', ...overrides };
+  const params = hostedParams();
+  delete params.success_url;
+  delete params.cancel_url;
+  return {
+    ...params,
+    ui_mode: 'embedded_page',
+    return_url: 'https://shop.example/return?id={CHECKOUT_SESSION_ID}',
+    ...overrides,
+  };
 }
 
 /** Independent validators built straight from the OpenAPI file, as a client of the spec would. */
@@ -91,7 +98,10 @@ export async function startWebhookReceiver(): Promise<WebhookReceiver> {
         return;
       }
       const signature = req.headers['stripe-signature'];
-      received.push({ body: Buffer.concat(chunks).toString('utf8'), signature: signature as string | undefined });
+      received.push({
+        body: Buffer.concat(chunks).toString('utf8'),
+        signature: signature as string | undefined,
+      });
       res.writeHead(200).end('{"received":true}');
     });
   });
@@ -104,7 +114,8 @@ export async function startWebhookReceiver(): Promise<WebhookReceiver> {
       failures = count;
       failStatus = status;
     },
-    waitFor: (count, timeoutMs = 3000) => waitUntil(() => received.length >= count, timeoutMs).then(() => received),
+    waitFor: (count, timeoutMs = 3000) =>
+      waitUntil(() => received.length >= count, timeoutMs).then(() => received),
     close: () =>
       new Promise<void>((resolve) => {
         server.close(() => resolve());
@@ -122,7 +133,9 @@ export async function waitUntil(condition: () => boolean, timeoutMs = 3000): Pro
 }
 
 /** Runs the promise expecting a Stripe error and returns it (fails the test if it resolves). */
-export async function stripeError(promise: Promise<unknown>): Promise<InstanceType<typeof Stripe.errors.StripeError>> {
+export async function stripeError(
+  promise: Promise<unknown>,
+): Promise<InstanceType<typeof Stripe.errors.StripeError>> {
   try {
     await promise;
   } catch (err) {

@@ -75,7 +75,11 @@ export function idempotencyMismatch(key: string): StripeHttpError {
   });
 }
 
-export function idempotencyEndpointMismatch(key: string, first: string, now: string): StripeHttpError {
+export function idempotencyEndpointMismatch(
+  key: string,
+  first: string,
+  now: string,
+): StripeHttpError {
   return new StripeHttpError(400, {
     type: 'idempotency_error',
     message: `Keys for idempotent requests can only be used for the same endpoint they were first used for ('${first}' vs '${now}'). Try using a key other than '${key}' if you meant to execute a different request.`,

@@ -69,13 +69,7 @@ export interface StripeEventSent {
 }
 
 export type FaultKind =
-  | '500'
-  | '429'
-  | '429-no-retry'
-  | 'hang'
-  | 'reset-after-create'
-  | 'expire-fail'
-  | 'delay';
+  '500' | '429' | '429-no-retry' | 'hang' | 'reset-after-create' | 'expire-fail' | 'delay';
 
 export interface FaultSpec {
   /** HTTP method to match; any when omitted */

@@ -22,7 +22,9 @@ export interface EventOrigin {
 
 /** `t=<unix>,v1=<hex HMAC-SHA256(secret, "t.payload")>`, exactly as Stripe signs webhooks. */
 export function signatureHeader(payload: string, secret: string, timestampS: number): string {
-  const digest = createHmac('sha256', secret).update(`${timestampS}.${payload}`, 'utf8').digest('hex');
+  const digest = createHmac('sha256', secret)
+    .update(`${timestampS}.${payload}`, 'utf8')
+    .digest('hex');
   return `t=${timestampS},v1=${digest}`;
 }
 
@@ -40,8 +42,11 @@ export class WebhookSender {
   ) {
     this.target = opts.url ? new URL(opts.url) : null;
     const secure = this.target?.protocol === 'https:';
-    this.agent = secure ? new https.Agent({ keepAlive: true }) : new http.Agent({ keepAlive: true });
-    if (this.target && !opts.secret) opts.log('webhooks: no webhook secret set, events are sent unsigned');
+    this.agent = secure
+      ? new https.Agent({ keepAlive: true })
+      : new http.Agent({ keepAlive: true });
+    if (this.target && !opts.secret)
+      opts.log('webhooks: no webhook secret set, events are sent unsigned');
   }
 
   emit(
@@ -101,10 +106,19 @@ export class WebhookSender {
       'User-Agent': 'Stripe/1.0 (+https://stripe.com/docs/webhooks)',
     };
     if (this.opts.secret) {
-      headers['Stripe-Signature'] = signatureHeader(payload, this.opts.secret, Math.floor(Date.now() / 1000));
+      headers['Stripe-Signature'] = signatureHeader(
+        payload,
+        this.opts.secret,
+        Math.floor(Date.now() / 1000),
+      );
     }
     const send = target.protocol === 'https:' ? https.request : http.request;
-    const req = send(target, { method: 'POST', headers, agent: this.agent, timeout: ATTEMPT_TIMEOUT_MS });
+    const req = send(target, {
+      method: 'POST',
+      headers,
+      agent: this.agent,
+      timeout: ATTEMPT_TIMEOUT_MS,
+    });
     this.requests.add(req);
     const done = (status: number | null, error: string | null): void => {
       if (!this.requests.delete(req)) return;
@@ -131,10 +145,14 @@ export class WebhookSender {
     const reason = sent.lastError ?? `HTTP ${sent.lastStatus}`;
     if (delay === undefined || this.closed) {
       sent.delivery = 'failed';
-      this.opts.log(`webhook ${sent.type} ${sent.id} failed after ${sent.attempts} attempts: ${reason}`);
+      this.opts.log(
+        `webhook ${sent.type} ${sent.id} failed after ${sent.attempts} attempts: ${reason}`,
+      );
       return;
     }
-    this.opts.log(`webhook ${sent.type} ${sent.id} attempt ${sent.attempts} failed (${reason}), retrying`);
+    this.opts.log(
+      `webhook ${sent.type} ${sent.id} attempt ${sent.attempts} failed (${reason}), retrying`,
+    );
     this.schedule(() => this.attempt(sent, payload), delay);
   }
 

@@ -1,0 +1,128 @@
+import { randomUUID } from 'node:crypto';
+import Stripe from 'stripe';
+import { buildSessionParams } from '../../src/payments/checkout/session-params.js';
+import { Checkout, Payable } from '../../src/payments/index.js';
+import { ReconciliationService } from '../../src/payments/reconciliation/reconciliation.service.js';
+import { SALON, SALON_ACCOUNT, salonCheckout, startTestApp, type TestApp } from '../support/test-app.js';
+import { TEST_DB } from '../support/test-database.js';
+
+describe(`queries and reconciliation (${TEST_DB})`, () => {
+  let t: TestApp;
+  beforeAll(async () => {
+    t = await startTestApp();
+  });
+  afterAll(() => t.close());
+
+  const create = (body = salonCheckout()) =>
+    t.http.post('/payment/stripe/v1/checkout').set('x-api-key', 'demo-api-key').send(body);
+  const current = (ref: string, key = 'demo-api-key') =>
+    t.http.get('/payment/stripe/v1/checkout').query({ CompanyId: SALON, InternalReferenceId: ref }).set('x-api-key', key);
+  const later = () => new Date(Date.now() + 10 * 60_000);
+  const reconcile = () => t.app.get(ReconciliationService).reconcile(later());
+
+  it('GET answers the current checkout, refreshed from Stripe', async () => {
+    const body = salonCheckout();
+    const created = await create(body).expect(200);
+    const open = await current(body.InternalReferenceId as string).expect(200);
+    expect(open.body).toMatchObject({ SessionId: created.body.SessionId, Status: 'open', PaymentIntentId: null });
+    await t.emulator.pay(created.body.SessionId, { sendWebhook: false });
+    const paid = await current(body.InternalReferenceId as string).expect(200);
+    expect(paid.body).toMatchObject({
+      SessionId: created.body.SessionId,
+      Status: 'complete',
+      PaymentIntentId: expect.stringMatching(/^pi_/),
+      CustomerId: expect.stringMatching(/^cus_/),
+      StripeAccount: SALON_ACCOUNT,
+    });
+    await create(body).expect(409);
+  });
+
+  it('GET is 404 for a payable without checkout and 403 for another company key', async () => {
+    const res = await current('never-created').expect(404);
+    expect(res.body.ResponseStatus.ErrorCode).toBe('CheckoutNotFound');
+    await current('never-created', 'demo-api-key-2').expect(403);
+  });
+
+  it('status answers the customer email and status', async () => {
+    const created = await create().expect(200);
+    const status = () =>
+      t.http
+        .post('/payment/stripe/v1/checkout/status')
+        .set('x-api-key', 'demo-api-key')
+        .send({ CompanyId: SALON, SessionId: created.body.SessionId })
+        .expect(200);
+    expect((await status()).body).toEqual({ CustomerEmail: null, Status: 'open' });
+    await t.emulator.pay(created.body.SessionId, { email: 'grace@example.com', sendWebhook: false });
+    expect((await status()).body).toEqual({ CustomerEmail: 'grace@example.com', Status: 'complete' });
+  });
+
+  it('a retried create after a lost answer makes no second session', async () => {
+    const body = salonCheckout();
+    t.emulator.injectFault({ method: 'POST', path: '^/v1/checkout/sessions$', kind: 'reset-after-create', times: 1 });
+    const res = await create(body).expect(200);
+    t.emulator.clearFaults();
+    const sessions = t.emulator.sessions(SALON_ACCOUNT).filter((s) => s.client_reference_id === body.InternalReferenceId);
+    expect(sessions.map((s) => s.id)).toEqual([res.body.SessionId]);
+  });
+
+  it('a row left creating by a crash after Stripe created the session is linked to it', async () => {
+    // Simulate the crash: the write-ahead row exists and Stripe created the session, but the
+    // process died before storing Stripe's answer.
+    const ref = `crash-${Date.now()}`;
+    const now = new Date();
+    const payableId = randomUUID();
+    const checkoutId = randomUUID();
+    const params = buildSessionParams({
+      checkoutId,
+      companyId: SALON,
+      internalReferenceId: ref,
+      uiMode: 'hosted',
+      currency: 'sek',
+      lineItems: [{ articleId: 1, articleTypeId: 1, name: 'Haircut 45 min', quantity: 1, unitAmount: 45000, vatBasisPoints: 2500 }],
+      expiresAt: new Date(now.getTime() + 3600_000),
+    });
+    await t.dataSource.getRepository(Payable).insert({ id: payableId, companyId: SALON, internalReferenceId: ref, createdAt: now, updatedAt: now });
+    await t.dataSource.getRepository(Checkout).insert({
+      id: checkoutId,
+      payableId,
+      companyId: SALON,
+      state: 'creating',
+      uiMode: 'hosted',
+      stripeAccountId: SALON_ACCOUNT,
+      amountTotal: 45000,
+      currency: 'sek',
+      lineItems: [],
+      stripeRequest: JSON.stringify(params),
+      idempotencyKey: `checkout-${checkoutId}`,
+      expiresAt: new Date(now.getTime() + 3600_000),
+      createdAt: now,
+      updatedAt: now,
+    });
+    const stripe = new Stripe('sk_test_crash', { host: '127.0.0.1', port: new URL(t.emulator.url).port, protocol: 'http' });
+    const created = await stripe.checkout.sessions.create(params, {
+      stripeAccount: SALON_ACCOUNT,
+      idempotencyKey: `checkout-${checkoutId}`,
+    });
+
+    const report = await reconcile();
+    expect(report.creating).toBeGreaterThanOrEqual(1);
+    const sessions = t.emulator.sessions(SALON_ACCOUNT).filter((s) => s.client_reference_id === ref);
+    expect(sessions.map((s) => s.id)).toEqual([created.id]);
+    expect(sessions[0].status).toBe('expired');
+    const settled = await t.dataSource.getRepository(Checkout).findOneByOrFail({ id: checkoutId });
+    expect(settled).toMatchObject({ stripeSessionId: created.id, state: 'expired' });
+  });
+
+  it('an open checkout paid without a webhook ends up complete', async () => {
+    const body = salonCheckout();
+    const created = await create(body).expect(200);
+    await t.emulator.pay(created.body.SessionId, { sendWebhook: false });
+    await reconcile();
+    const row = await t.dataSource.getRepository(Checkout).findOneByOrFail({ stripeSessionId: created.body.SessionId });
+    expect(row).toMatchObject({ state: 'complete', paymentStatus: 'paid' });
+    const payable = await t.dataSource
+      .getRepository(Payable)
+      .findOneByOrFail({ internalReferenceId: body.InternalReferenceId as string });
+    expect(payable.paidCheckoutId).toBe(row.id);
+  });
+});
