@@ -67,14 +67,17 @@ async function stripeTarget(
   }
   // Development only (config refuses production without a key): the bundled emulator, and a
   // webhook secret shared by both sides so paying in the browser reaches our webhook.
-  const webhookSecret = config.stripe.webhookSecret ?? `whsec_dev${randomBytes(16).toString('hex')}`;
+  const webhookSecret =
+    config.stripe.webhookSecret ?? `whsec_dev${randomBytes(16).toString('hex')}`;
   const emulator = await startStripeEmulator({
     port: config.emulator.port,
     webhookSecret,
     webhookUrl:
       config.emulator.webhookUrl ?? `http://127.0.0.1:${config.port}/payment/stripe/v1/webhook`,
   });
-  logger.warn(`STRIPE_SECRET_KEY is not set: using the Stripe EMULATOR at ${emulator.url} (not real Stripe)`);
+  logger.warn(
+    `STRIPE_SECRET_KEY is not set: using the Stripe EMULATOR at ${emulator.url} (not real Stripe)`,
+  );
   return {
     stripe: { secretKey: 'sk_test_emulator', apiUrl: emulator.url, webhookSecret },
     emulator,

@@ -14,7 +14,9 @@ async function main(): Promise<void> {
       {
         // Without a key this talks to the emulator `npm start` runs (development only).
         secretKey: config.stripe.secretKey ?? 'sk_test_emulator',
-        apiUrl: config.stripe.apiUrl ?? (config.stripe.secretKey ? undefined : `http://127.0.0.1:${config.emulator.port}`),
+        apiUrl:
+          config.stripe.apiUrl ??
+          (config.stripe.secretKey ? undefined : `http://127.0.0.1:${config.emulator.port}`),
       },
     ),
     { logger: ['error', 'warn', 'log'] },
@@ -29,6 +31,10 @@ async function main(): Promise<void> {
 }
 
 main().catch((error: unknown) => {
-  console.error(error instanceof ConfigError ? `Configuration error: ${error.message}` : `Reconciliation failed: ${error instanceof Error ? error.message : String(error)}`);
+  console.error(
+    error instanceof ConfigError
+      ? `Configuration error: ${error.message}`
+      : `Reconciliation failed: ${error instanceof Error ? error.message : String(error)}`,
+  );
   process.exit(1);
 });

@@ -13,8 +13,16 @@ function startWith(env: Record<string, string>) {
 describe('configuration', () => {
   it.each([
     ['a malformed DB_URL', { DB_URL: 'postgres://x/y' }, /DB_URL: unsupported scheme "postgres"/],
-    ['a mysql DB_URL without database', { DB_URL: 'mysql://root@127.0.0.1:3306/' }, /DB_URL: mysql URL needs/],
-    ['production without STRIPE_SECRET_KEY', { NODE_ENV: 'production' }, /STRIPE_SECRET_KEY is required/],
+    [
+      'a mysql DB_URL without database',
+      { DB_URL: 'mysql://root@127.0.0.1:3306/' },
+      /DB_URL: mysql URL needs/,
+    ],
+    [
+      'production without STRIPE_SECRET_KEY',
+      { NODE_ENV: 'production' },
+      /STRIPE_SECRET_KEY is required/,
+    ],
     ['a bad PORT', { PORT: 'eighty' }, /PORT: expected an integer/],
   ])('%s exits 1 with a one-line message', (_name, env, message) => {
     const result = startWith(env);
@@ -24,12 +32,18 @@ describe('configuration', () => {
   });
 
   it('parses sqlite paths and mysql URLs', () => {
-    expect(loadConfig({ DB_URL: 'sqlite::memory:' }).database).toEqual({ kind: 'sqlite', path: ':memory:' });
+    expect(loadConfig({ DB_URL: 'sqlite::memory:' }).database).toEqual({
+      kind: 'sqlite',
+      path: ':memory:',
+    });
     expect(loadConfig({ DB_URL: 'sqlite:/var/lib/payments/p.sqlite' }).database).toEqual({
       kind: 'sqlite',
       path: '/var/lib/payments/p.sqlite',
     });
-    expect(loadConfig({}).database).toMatchObject({ kind: 'sqlite', path: expect.stringMatching(/data\/payments\.sqlite$/) });
+    expect(loadConfig({}).database).toMatchObject({
+      kind: 'sqlite',
+      path: expect.stringMatching(/data\/payments\.sqlite$/),
+    });
     expect(loadConfig({ DB_URL: 'mysql://root@127.0.0.1:3306/payments' }).database).toMatchObject({
       kind: 'mysql',
       database: 'payments',

@@ -33,7 +33,9 @@ export function loadConfig(env: Env = process.env): AppConfig {
     );
   }
   if (secretKey && !/^(sk|rk)_(test|live)_\w+$/.test(secretKey)) {
-    throw new ConfigError('STRIPE_SECRET_KEY: expected a key starting with sk_test_, sk_live_, rk_test_ or rk_live_');
+    throw new ConfigError(
+      'STRIPE_SECRET_KEY: expected a key starting with sk_test_, sk_live_, rk_test_ or rk_live_',
+    );
   }
   const webhookSecret = optional(env.STRIPE_WEBHOOK_SECRET);
   if (webhookSecret && !webhookSecret.startsWith('whsec_')) {

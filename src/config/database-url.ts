@@ -1,8 +1,7 @@
 import { resolve } from 'node:path';
 
 export type DatabaseTarget =
-  | { kind: 'sqlite'; path: string }
-  | { kind: 'mysql'; url: string; database: string };
+  { kind: 'sqlite'; path: string } | { kind: 'mysql'; url: string; database: string };
 
 export class ConfigError extends Error {}
 
@@ -10,7 +9,8 @@ export class ConfigError extends Error {}
 export function parseDatabaseUrl(raw: string): DatabaseTarget {
   if (raw.startsWith('sqlite:')) {
     const path = raw.slice('sqlite:'.length).replace(/^\/\/(?=\/)/, '');
-    if (!path) throw new ConfigError('DB_URL: sqlite needs a path, e.g. sqlite:./data/payments.sqlite');
+    if (!path)
+      throw new ConfigError('DB_URL: sqlite needs a path, e.g. sqlite:./data/payments.sqlite');
     return { kind: 'sqlite', path: path === ':memory:' ? path : resolve(path) };
   }
   if (/^(mysql|mariadb):\/\//.test(raw)) {
@@ -22,7 +22,9 @@ export function parseDatabaseUrl(raw: string): DatabaseTarget {
     }
     const database = decodeURIComponent(url.pathname.replace(/^\//, ''));
     if (!url.hostname || !/^[A-Za-z0-9_$]{1,64}$/.test(database)) {
-      throw new ConfigError('DB_URL: mysql URL needs a host and a database name, e.g. mysql://root@127.0.0.1:3306/payments');
+      throw new ConfigError(
+        'DB_URL: mysql URL needs a host and a database name, e.g. mysql://root@127.0.0.1:3306/payments',
+      );
     }
     url.protocol = 'mysql:';
     return { kind: 'mysql', url: url.toString(), database };

@@ -10,7 +10,10 @@ const validation = paymentsValidationPipe();
  * Every operation controller of the module: ServiceStack errors and validation, scoped to the
  * module so a host app's own routes keep their own behaviour.
  */
-export function PaymentsApi(path: string, options: { authenticated?: boolean } = {}): ClassDecorator {
+export function PaymentsApi(
+  path: string,
+  options: { authenticated?: boolean } = {},
+): ClassDecorator {
   const authenticated = options.authenticated ?? true;
   return applyDecorators(
     Controller(path),

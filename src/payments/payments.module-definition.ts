@@ -6,6 +6,4 @@ export const {
   MODULE_OPTIONS_TOKEN: PAYMENTS_OPTIONS,
   OPTIONS_TYPE: PAYMENTS_OPTIONS_TYPE,
   ASYNC_OPTIONS_TYPE: PAYMENTS_ASYNC_OPTIONS_TYPE,
-} = new ConfigurableModuleBuilder<PaymentsModuleOptions>()
-  .setClassMethodName('forRoot')
-  .build();
+} = new ConfigurableModuleBuilder<PaymentsModuleOptions>().setClassMethodName('forRoot').build();

@@ -1,4 +1,5 @@
 import { existsSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 export type JsonSchema = Record<string, unknown>;
@@ -24,15 +25,16 @@ const SPEC_FILE = 'openapi-checkout.json';
 
 // tsc does not copy the JSON into dist/, so the compiled entry falls back to the source tree.
 const CANDIDATES = [
-  new URL(`./${SPEC_FILE}`, import.meta.url),
-  new URL(`../../../src/stripe-emulator/${SPEC_FILE}`, import.meta.url),
+  fileURLToPath(new URL(`./${SPEC_FILE}`, import.meta.url)),
+  fileURLToPath(new URL(`../../../src/stripe-emulator/${SPEC_FILE}`, import.meta.url)),
+  join(process.cwd(), 'src', 'stripe-emulator', SPEC_FILE),
 ];
 
 let cached: OpenApiDocument | undefined;
 
 export function loadOpenApi(): OpenApiDocument {
   if (cached) return cached;
-  const file = CANDIDATES.map((url) => fileURLToPath(url)).find((path) => existsSync(path));
+  const file = CANDIDATES.find((path) => existsSync(path));
   if (!file) throw new Error(`stripe-emulator: ${SPEC_FILE} not found next to ${import.meta.url}`);
   cached = JSON.parse(readFileSync(file, 'utf8')) as OpenApiDocument;
   return cached;

@@ -68,11 +68,15 @@ describe(`POST /payment/stripe/v1/checkout (${TEST_DB})`, () => {
       (r) => r.method === 'POST' && r.idempotencyKey === row.idempotencyKey,
     );
     expect(sent).toMatchObject({ path: '/v1/checkout/sessions', account: SALON_ACCOUNT });
-    const names = (sent!.params.line_items as { price_data: { product_data: { name: string } } }[]).map(
-      (item) => item.price_data.product_data.name,
-    );
+    const names = (
+      sent!.params.line_items as { price_data: { product_data: { name: string } } }[]
+    ).map((item) => item.price_data.product_data.name);
     expect(names).toEqual(['Haircut 45 min', 'Beard trim']);
-    expect(row).toMatchObject({ state: 'open', stripeSessionId: res.body.SessionId, amountTotal: 110000 });
+    expect(row).toMatchObject({
+      state: 'open',
+      stripeSessionId: res.body.SessionId,
+      amountTotal: 110000,
+    });
   });
 
   it('creates an embedded checkout with a client secret and no url', async () => {
@@ -82,7 +86,10 @@ describe(`POST /payment/stripe/v1/checkout (${TEST_DB})`, () => {
     expect(res.body.ClientSecret).toMatch(/_secret_/);
     expect(res.body.Url).toBeNull();
     const session = t.emulator.sessions(SALON_ACCOUNT).find((s) => s.id === res.body.SessionId);
-    expect(session).toMatchObject({ ui_mode: 'embedded_page', return_url: 'https://example.com/done' });
+    expect(session).toMatchObject({
+      ui_mode: 'embedded_page',
+      return_url: 'https://example.com/done',
+    });
   });
 
   it('uses the company connected account of another company', async () => {
@@ -130,7 +137,9 @@ describe(`POST /payment/stripe/v1/checkout (${TEST_DB})`, () => {
     const rows = await rowsOf(body.InternalReferenceId as string);
     expect(rows.filter((row) => row.state === 'open')).toHaveLength(1);
     const ids = new Set(rows.map((row) => row.stripeSessionId));
-    const open = t.emulator.sessions(SALON_ACCOUNT).filter((s) => ids.has(s.id) && s.status === 'open');
+    const open = t.emulator
+      .sessions(SALON_ACCOUNT)
+      .filter((s) => ids.has(s.id) && s.status === 'open');
     expect(open).toHaveLength(1);
     expect(open[0].id).toBe(rows.find((row) => row.state === 'open')?.stripeSessionId);
   });
@@ -153,49 +162,106 @@ describe(`POST /payment/stripe/v1/checkout (${TEST_DB})`, () => {
     ['missing CompanyId', { CompanyId: undefined }, 400, 'CompanyId'],
     ['missing Articles', { Articles: undefined }, 400, 'Articles'],
     ['empty Articles', { Articles: [] }, 400, 'Articles'],
-    ['zero quantity', { Articles: [{ ArticleId: 1, ArticleTypeId: 1, Quantity: 0 }] }, 400, 'Articles[0].Quantity'],
-    ['negative quantity', { Articles: [{ ArticleId: 1, ArticleTypeId: 1, Quantity: -3 }] }, 400, 'Articles[0].Quantity'],
-    ['huge quantity', { Articles: [{ ArticleId: 1, ArticleTypeId: 1, Quantity: 1e9 }] }, 400, 'Articles[0].Quantity'],
-    ['fractional quantity', { Articles: [{ ArticleId: 1, ArticleTypeId: 1, Quantity: 1.5 }] }, 400, 'Articles[0].Quantity'],
-    ['unknown article', { Articles: [{ ArticleId: 99, ArticleTypeId: 1, Quantity: 1 }] }, 404, 'Articles[0].ArticleId'],
+    [
+      'zero quantity',
+      { Articles: [{ ArticleId: 1, ArticleTypeId: 1, Quantity: 0 }] },
+      400,
+      'Articles[0].Quantity',
+    ],
+    [
+      'negative quantity',
+      { Articles: [{ ArticleId: 1, ArticleTypeId: 1, Quantity: -3 }] },
+      400,
+      'Articles[0].Quantity',
+    ],
+    [
+      'huge quantity',
+      { Articles: [{ ArticleId: 1, ArticleTypeId: 1, Quantity: 1e9 }] },
+      400,
+      'Articles[0].Quantity',
+    ],
+    [
+      'fractional quantity',
+      { Articles: [{ ArticleId: 1, ArticleTypeId: 1, Quantity: 1.5 }] },
+      400,
+      'Articles[0].Quantity',
+    ],
+    [
+      'unknown article',
+      { Articles: [{ ArticleId: 99, ArticleTypeId: 1, Quantity: 1 }] },
+      404,
+      'Articles[0].ArticleId',
+    ],
     ['bad country code', { CountryCode: 'XX' }, 400, 'CountryCode'],
     ['bad UiMode', { UiMode: 'popup' }, 400, 'UiMode'],
-    ['CancelUrl with embedded', { UiMode: 'embedded', CancelUrl: 'https://example.com/c' }, 400, 'CancelUrl'],
-    ['long InternalReferenceId', { InternalReferenceId: 'x'.repeat(101) }, 400, 'InternalReferenceId'],
-    ['javascript: ConfirmationUrl', { ConfirmationUrl: 'javascript:alert(1)' }, 400, 'ConfirmationUrl'],
+    [
+      'CancelUrl with embedded',
+      { UiMode: 'embedded', CancelUrl: 'https://example.com/c' },
+      400,
+      'CancelUrl',
+    ],
+    [
+      'long InternalReferenceId',
+      { InternalReferenceId: 'x'.repeat(101) },
+      400,
+      'InternalReferenceId',
+    ],
+    [
+      'javascript: ConfirmationUrl',
+      { ConfirmationUrl: 'javascript:alert(1)' },
+      400,
+      'ConfirmationUrl',
+    ],
     ['an Amount field', { Amount: 1 }, 400, 'Amount'],
   ])('%s', async (_name, overrides, status, field) => {
     const body = salonCheckout(overrides);
     for (const [key, value] of Object.entries(overrides)) if (value === undefined) delete body[key];
     const res = await create(body).expect(status);
-    expect(res.body.ResponseStatus.Errors.map((e: { FieldName: string }) => e.FieldName)).toContain(field);
+    expect(res.body.ResponseStatus.Errors.map((e: { FieldName: string }) => e.FieldName)).toContain(
+      field,
+    );
   });
 
   it('an article of another company is not found', async () => {
     const res = await create(
-      salonCheckout({ CompanyId: CLINIC, Articles: [{ ArticleId: 2, ArticleTypeId: 1, Quantity: 1 }] }),
+      salonCheckout({
+        CompanyId: CLINIC,
+        Articles: [{ ArticleId: 2, ArticleTypeId: 1, Quantity: 1 }],
+      }),
       'demo-platform-key',
     ).expect(404);
     expect(res.body.ResponseStatus.ErrorCode).toBe('ArticleNotFound');
   });
 
   it("the seed's own sample request gets a clean 400", async () => {
-    const res = await create({
-      CompanyId: '00000000-0000-0000-0000-000000000000',
-      CountryCode: 'String',
-      Articles: [{ ArticleId: 0, ArticleTypeId: 0, Quantity: 0 }],
-      InternalReferenceId: 'String',
-      ConfirmationUrl: 'String',
-      CancelUrl: 'String',
-      UiMode: 'String',
-    }, 'demo-platform-key').expect(400);
+    const res = await create(
+      {
+        CompanyId: '00000000-0000-0000-0000-000000000000',
+        CountryCode: 'String',
+        Articles: [{ ArticleId: 0, ArticleTypeId: 0, Quantity: 0 }],
+        InternalReferenceId: 'String',
+        ConfirmationUrl: 'String',
+        CancelUrl: 'String',
+        UiMode: 'String',
+      },
+      'demo-platform-key',
+    ).expect(400);
     const fields = res.body.ResponseStatus.Errors.map((e: { FieldName: string }) => e.FieldName);
-    expect(fields).toEqual(expect.arrayContaining(['CountryCode', 'Articles[0].Quantity', 'UiMode']));
+    expect(fields).toEqual(
+      expect.arrayContaining(['CountryCode', 'Articles[0].Quantity', 'UiMode']),
+    );
   });
 
   it('registers every entity', () => {
-    expect(PAYMENTS_ENTITIES.map((e) => t.dataSource.getMetadata(e).tableName).sort()).toEqual(
-      ['api_keys', 'article_prices', 'article_types', 'articles', 'checkouts', 'companies', 'payables', 'stripe_events'],
-    );
+    expect(PAYMENTS_ENTITIES.map((e) => t.dataSource.getMetadata(e).tableName).sort()).toEqual([
+      'api_keys',
+      'article_prices',
+      'article_types',
+      'articles',
+      'checkouts',
+      'companies',
+      'payables',
+      'stripe_events',
+    ]);
   });
 });

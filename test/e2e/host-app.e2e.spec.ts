@@ -73,7 +73,9 @@ describe.each(variants)(`PaymentsModule.%s in a host app (${TEST_DB})`, (_name, 
   });
 
   it('serves the checkout route under the host prefix', async () => {
-    const res = await request(app.getHttpServer()).post('/host-api/payment/stripe/v1/checkout').send({});
+    const res = await request(app.getHttpServer())
+      .post('/host-api/payment/stripe/v1/checkout')
+      .send({});
     expect(res.status).toBe(401);
     expect(res.body.ResponseStatus.ErrorCode).toBe('Unauthorized');
   });

@@ -1,7 +1,19 @@
 import type { DataSource } from 'typeorm';
 import { hashApiKey } from '../../src/payments/auth/api-key.service.js';
-import { ApiKey, Article, ArticlePrice, Checkout, Company, Payable } from '../../src/payments/index.js';
-import { createTestDatabase, migratedDataSource, TEST_DB, type TestDatabase } from '../support/test-database.js';
+import {
+  ApiKey,
+  Article,
+  ArticlePrice,
+  Checkout,
+  Company,
+  Payable,
+} from '../../src/payments/index.js';
+import {
+  createTestDatabase,
+  migratedDataSource,
+  TEST_DB,
+  type TestDatabase,
+} from '../support/test-database.js';
 
 describe(`migrations (${TEST_DB})`, () => {
   let db: TestDatabase;
@@ -30,7 +42,12 @@ describe(`migrations (${TEST_DB})`, () => {
 
   it('seeds the article types and matches the entities', async () => {
     const types = await dataSource.query('SELECT id, name FROM article_types ORDER BY id');
-    expect(types.map((t: { name: string }) => t.name)).toEqual(['Service', 'PunchTicket', 'ValueCard', 'GiftCard']);
+    expect(types.map((t: { name: string }) => t.name)).toEqual([
+      'Service',
+      'PunchTicket',
+      'ValueCard',
+      'GiftCard',
+    ]);
     const pending = await dataSource.driver.createSchemaBuilder().log();
     // MariaDB reports nullable columns as changed on every run (a TypeORM quirk); SQLite must be exact.
     if (TEST_DB === 'sqlite') expect(pending.upQueries).toEqual([]);
@@ -39,14 +56,20 @@ describe(`migrations (${TEST_DB})`, () => {
   it('refuses a duplicate article', async () => {
     const article = { companyId, articleTypeId: 1, articleId: 7, name: 'A', active: true };
     await dataSource.getRepository(Article).insert(article);
-    await expect(dataSource.getRepository(Article).insert({ ...article, name: 'B' })).rejects.toThrow();
+    await expect(
+      dataSource.getRepository(Article).insert({ ...article, name: 'B' }),
+    ).rejects.toThrow();
   });
 
   it('refuses a duplicate payable', async () => {
     const payable = { companyId, internalReferenceId: 'ref-1', createdAt: now, updatedAt: now };
-    await dataSource.getRepository(Payable).insert({ ...payable, id: '22222222-2222-4222-8222-222222222222' });
+    await dataSource
+      .getRepository(Payable)
+      .insert({ ...payable, id: '22222222-2222-4222-8222-222222222222' });
     await expect(
-      dataSource.getRepository(Payable).insert({ ...payable, id: '33333333-3333-4333-8333-333333333333' }),
+      dataSource
+        .getRepository(Payable)
+        .insert({ ...payable, id: '33333333-3333-4333-8333-333333333333' }),
     ).rejects.toThrow();
   });
 
@@ -68,9 +91,13 @@ describe(`migrations (${TEST_DB})`, () => {
       createdAt: now,
       updatedAt: now,
     });
-    await dataSource.getRepository(Checkout).insert(checkout('44444444-4444-4444-8444-444444444444', 'k1'));
+    await dataSource
+      .getRepository(Checkout)
+      .insert(checkout('44444444-4444-4444-8444-444444444444', 'k1'));
     await expect(
-      dataSource.getRepository(Checkout).insert(checkout('55555555-5555-4555-8555-555555555555', 'k2')),
+      dataSource
+        .getRepository(Checkout)
+        .insert(checkout('55555555-5555-4555-8555-555555555555', 'k2')),
     ).rejects.toThrow();
     const key = { keyHash: hashApiKey('k'), name: 'k', companyId, active: true, createdAt: now };
     await dataSource.getRepository(ApiKey).insert(key);
@@ -86,13 +113,17 @@ describe(`migrations (${TEST_DB})`, () => {
       unitAmount: 45000,
       vatBasisPoints: 2500,
     });
-    const [price] = await dataSource.getRepository(ArticlePrice).find({ where: { articleRef: article.id } });
+    const [price] = await dataSource
+      .getRepository(ArticlePrice)
+      .find({ where: { articleRef: article.id } });
     expect(price.unitAmount).toBe(45000);
   });
 
   it('migrates down to an empty schema and up again', async () => {
     await dataSource.undoLastMigration();
-    const tables = await dataSource.createQueryRunner().getTables(['companies', 'checkouts', 'payables']);
+    const tables = await dataSource
+      .createQueryRunner()
+      .getTables(['companies', 'checkouts', 'payables']);
     expect(tables).toHaveLength(0);
     await dataSource.runMigrations();
     expect(await dataSource.getRepository(Company).count()).toBe(0);

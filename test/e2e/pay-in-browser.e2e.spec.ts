@@ -19,7 +19,11 @@ describeInBrowser(`paying a hosted checkout in Chromium (${TEST_DB})`, () => {
 
   it('create → open Url → Pay → confirmation page → GET shows complete → re-create is 409', async () => {
     const body = salonCheckout({ ConfirmationUrl: `${t.url}/health?paid=1` });
-    const created = await t.http.post('/payment/stripe/v1/checkout').set('x-api-key', 'demo-api-key').send(body).expect(200);
+    const created = await t.http
+      .post('/payment/stripe/v1/checkout')
+      .set('x-api-key', 'demo-api-key')
+      .send(body)
+      .expect(200);
 
     const page = await browser.newPage();
     await page.goto(created.body.Url);
@@ -34,7 +38,11 @@ describeInBrowser(`paying a hosted checkout in Chromium (${TEST_DB})`, () => {
       .set('x-api-key', 'demo-api-key')
       .expect(200);
     expect(current.body).toMatchObject({ SessionId: created.body.SessionId, Status: 'complete' });
-    const again = await t.http.post('/payment/stripe/v1/checkout').set('x-api-key', 'demo-api-key').send(body).expect(409);
+    const again = await t.http
+      .post('/payment/stripe/v1/checkout')
+      .set('x-api-key', 'demo-api-key')
+      .send(body)
+      .expect(409);
     expect(again.body.ResponseStatus.ErrorCode).toBe('AlreadyPaid');
   }, 30_000);
 });

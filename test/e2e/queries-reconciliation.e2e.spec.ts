@@ -3,7 +3,13 @@ import Stripe from 'stripe';
 import { buildSessionParams } from '../../src/payments/checkout/session-params.js';
 import { Checkout, Payable } from '../../src/payments/index.js';
 import { ReconciliationService } from '../../src/payments/reconciliation/reconciliation.service.js';
-import { SALON, SALON_ACCOUNT, salonCheckout, startTestApp, type TestApp } from '../support/test-app.js';
+import {
+  SALON,
+  SALON_ACCOUNT,
+  salonCheckout,
+  startTestApp,
+  type TestApp,
+} from '../support/test-app.js';
 import { TEST_DB } from '../support/test-database.js';
 
 describe(`queries and reconciliation (${TEST_DB})`, () => {
@@ -16,7 +22,10 @@ describe(`queries and reconciliation (${TEST_DB})`, () => {
   const create = (body = salonCheckout()) =>
     t.http.post('/payment/stripe/v1/checkout').set('x-api-key', 'demo-api-key').send(body);
   const current = (ref: string, key = 'demo-api-key') =>
-    t.http.get('/payment/stripe/v1/checkout').query({ CompanyId: SALON, InternalReferenceId: ref }).set('x-api-key', key);
+    t.http
+      .get('/payment/stripe/v1/checkout')
+      .query({ CompanyId: SALON, InternalReferenceId: ref })
+      .set('x-api-key', key);
   const later = () => new Date(Date.now() + 10 * 60_000);
   const reconcile = () => t.app.get(ReconciliationService).reconcile(later());
 
@@ -24,7 +33,11 @@ describe(`queries and reconciliation (${TEST_DB})`, () => {
     const body = salonCheckout();
     const created = await create(body).expect(200);
     const open = await current(body.InternalReferenceId as string).expect(200);
-    expect(open.body).toMatchObject({ SessionId: created.body.SessionId, Status: 'open', PaymentIntentId: null });
+    expect(open.body).toMatchObject({
+      SessionId: created.body.SessionId,
+      Status: 'open',
+      PaymentIntentId: null,
+    });
     await t.emulator.pay(created.body.SessionId, { sendWebhook: false });
     const paid = await current(body.InternalReferenceId as string).expect(200);
     expect(paid.body).toMatchObject({
@@ -52,16 +65,29 @@ describe(`queries and reconciliation (${TEST_DB})`, () => {
         .send({ CompanyId: SALON, SessionId: created.body.SessionId })
         .expect(200);
     expect((await status()).body).toEqual({ CustomerEmail: null, Status: 'open' });
-    await t.emulator.pay(created.body.SessionId, { email: 'grace@example.com', sendWebhook: false });
-    expect((await status()).body).toEqual({ CustomerEmail: 'grace@example.com', Status: 'complete' });
+    await t.emulator.pay(created.body.SessionId, {
+      email: 'grace@example.com',
+      sendWebhook: false,
+    });
+    expect((await status()).body).toEqual({
+      CustomerEmail: 'grace@example.com',
+      Status: 'complete',
+    });
   });
 
   it('a retried create after a lost answer makes no second session', async () => {
     const body = salonCheckout();
-    t.emulator.injectFault({ method: 'POST', path: '^/v1/checkout/sessions$', kind: 'reset-after-create', times: 1 });
+    t.emulator.injectFault({
+      method: 'POST',
+      path: '^/v1/checkout/sessions$',
+      kind: 'reset-after-create',
+      times: 1,
+    });
     const res = await create(body).expect(200);
     t.emulator.clearFaults();
-    const sessions = t.emulator.sessions(SALON_ACCOUNT).filter((s) => s.client_reference_id === body.InternalReferenceId);
+    const sessions = t.emulator
+      .sessions(SALON_ACCOUNT)
+      .filter((s) => s.client_reference_id === body.InternalReferenceId);
     expect(sessions.map((s) => s.id)).toEqual([res.body.SessionId]);
   });
 
@@ -78,10 +104,27 @@ describe(`queries and reconciliation (${TEST_DB})`, () => {
       internalReferenceId: ref,
       uiMode: 'hosted',
       currency: 'sek',
-      lineItems: [{ articleId: 1, articleTypeId: 1, name: 'Haircut 45 min', quantity: 1, unitAmount: 45000, vatBasisPoints: 2500 }],
+      lineItems: [
+        {
+          articleId: 1,
+          articleTypeId: 1,
+          name: 'Haircut 45 min',
+          quantity: 1,
+          unitAmount: 45000,
+          vatBasisPoints: 2500,
+        },
+      ],
       expiresAt: new Date(now.getTime() + 3600_000),
     });
-    await t.dataSource.getRepository(Payable).insert({ id: payableId, companyId: SALON, internalReferenceId: ref, createdAt: now, updatedAt: now });
+    await t.dataSource
+      .getRepository(Payable)
+      .insert({
+        id: payableId,
+        companyId: SALON,
+        internalReferenceId: ref,
+        createdAt: now,
+        updatedAt: now,
+      });
     await t.dataSource.getRepository(Checkout).insert({
       id: checkoutId,
       payableId,
@@ -98,7 +141,11 @@ describe(`queries and reconciliation (${TEST_DB})`, () => {
       createdAt: now,
       updatedAt: now,
     });
-    const stripe = new Stripe('sk_test_crash', { host: '127.0.0.1', port: new URL(t.emulator.url).port, protocol: 'http' });
+    const stripe = new Stripe('sk_test_crash', {
+      host: '127.0.0.1',
+      port: new URL(t.emulator.url).port,
+      protocol: 'http',
+    });
     const created = await stripe.checkout.sessions.create(params, {
       stripeAccount: SALON_ACCOUNT,
       idempotencyKey: `checkout-${checkoutId}`,
@@ -106,7 +153,9 @@ describe(`queries and reconciliation (${TEST_DB})`, () => {
 
     const report = await reconcile();
     expect(report.creating).toBeGreaterThanOrEqual(1);
-    const sessions = t.emulator.sessions(SALON_ACCOUNT).filter((s) => s.client_reference_id === ref);
+    const sessions = t.emulator
+      .sessions(SALON_ACCOUNT)
+      .filter((s) => s.client_reference_id === ref);
     expect(sessions.map((s) => s.id)).toEqual([created.id]);
     expect(sessions[0].status).toBe('expired');
     const settled = await t.dataSource.getRepository(Checkout).findOneByOrFail({ id: checkoutId });
@@ -118,7 +167,9 @@ describe(`queries and reconciliation (${TEST_DB})`, () => {
     const created = await create(body).expect(200);
     await t.emulator.pay(created.body.SessionId, { sendWebhook: false });
     await reconcile();
-    const row = await t.dataSource.getRepository(Checkout).findOneByOrFail({ stripeSessionId: created.body.SessionId });
+    const row = await t.dataSource
+      .getRepository(Checkout)
+      .findOneByOrFail({ stripeSessionId: created.body.SessionId });
     expect(row).toMatchObject({ state: 'complete', paymentStatus: 'paid' });
     const payable = await t.dataSource
       .getRepository(Payable)

@@ -19,7 +19,11 @@ describe(`POST /payment/stripe/v1/webhook (${TEST_DB})`, () => {
 
   const create = async (overrides: Record<string, unknown> = {}) => {
     const body = salonCheckout(overrides);
-    const res = await t.http.post('/payment/stripe/v1/checkout').set('x-api-key', 'demo-api-key').send(body).expect(200);
+    const res = await t.http
+      .post('/payment/stripe/v1/checkout')
+      .set('x-api-key', 'demo-api-key')
+      .send(body)
+      .expect(200);
     return { ref: body.InternalReferenceId as string, sessionId: res.body.SessionId as string };
   };
   const deliver = (payload: string, signature = sign(payload, WEBHOOK_SECRET)) =>
@@ -37,7 +41,9 @@ describe(`POST /payment/stripe/v1/webhook (${TEST_DB})`, () => {
   it('checkout.session.completed marks the checkout complete and the payable paid', async () => {
     const { ref, sessionId } = await create();
     await t.emulator.pay(sessionId, { email: 'ada@example.com', sendWebhook: false });
-    const res = await deliver(sessionEvent(t.emulator, sessionId, 'checkout.session.completed', SALON_ACCOUNT)).expect(200);
+    const res = await deliver(
+      sessionEvent(t.emulator, sessionId, 'checkout.session.completed', SALON_ACCOUNT),
+    ).expect(200);
     expect(res.body).toEqual({ received: true, outcome: 'processed' });
     expect(await checkoutOf(sessionId)).toMatchObject({
       state: 'complete',
@@ -52,7 +58,12 @@ describe(`POST /payment/stripe/v1/webhook (${TEST_DB})`, () => {
   it('the same event twice, and 20 at once, has one effect', async () => {
     const { sessionId } = await create();
     await t.emulator.pay(sessionId, { sendWebhook: false });
-    const payload = sessionEvent(t.emulator, sessionId, 'checkout.session.completed', SALON_ACCOUNT);
+    const payload = sessionEvent(
+      t.emulator,
+      sessionId,
+      'checkout.session.completed',
+      SALON_ACCOUNT,
+    );
     const before = await eventCount();
     const outcomes = await Promise.all(Array.from({ length: 20 }, () => deliver(payload)));
     expect(outcomes.map((r) => r.status)).toEqual(Array(20).fill(200));
@@ -63,13 +74,27 @@ describe(`POST /payment/stripe/v1/webhook (${TEST_DB})`, () => {
 
   it.each([
     ['a bad signature', (p: string) => ({ body: p, header: sign(p, 'whsec_wrong') })],
-    ['a re-serialized body', (p: string) => ({ body: JSON.stringify(JSON.parse(p), null, 2), header: sign(p, WEBHOOK_SECRET) })],
-    ['an old timestamp', (p: string) => ({ body: p, header: sign(p, WEBHOOK_SECRET, Math.floor(Date.now() / 1000) - 3600) })],
+    [
+      'a re-serialized body',
+      (p: string) => ({
+        body: JSON.stringify(JSON.parse(p), null, 2),
+        header: sign(p, WEBHOOK_SECRET),
+      }),
+    ],
+    [
+      'an old timestamp',
+      (p: string) => ({
+        body: p,
+        header: sign(p, WEBHOOK_SECRET, Math.floor(Date.now() / 1000) - 3600),
+      }),
+    ],
     ['no signature', (p: string) => ({ body: p, header: '' })],
   ])('%s → 400 and nothing changes', async (_name, tamper) => {
     const { sessionId } = await create();
     await t.emulator.pay(sessionId, { sendWebhook: false });
-    const { body, header } = tamper(sessionEvent(t.emulator, sessionId, 'checkout.session.completed', SALON_ACCOUNT));
+    const { body, header } = tamper(
+      sessionEvent(t.emulator, sessionId, 'checkout.session.completed', SALON_ACCOUNT),
+    );
     const before = await eventCount();
     const res = await deliver(body, header).expect(400);
     expect(res.body.ResponseStatus.ErrorCode).toBe('InvalidSignature');
@@ -80,7 +105,9 @@ describe(`POST /payment/stripe/v1/webhook (${TEST_DB})`, () => {
   it('ignores an event from a foreign account', async () => {
     const { sessionId } = await create();
     await t.emulator.pay(sessionId, { sendWebhook: false });
-    const res = await deliver(sessionEvent(t.emulator, sessionId, 'checkout.session.completed', CLINIC_ACCOUNT)).expect(200);
+    const res = await deliver(
+      sessionEvent(t.emulator, sessionId, 'checkout.session.completed', CLINIC_ACCOUNT),
+    ).expect(200);
     expect(res.body.outcome).toBe('ignored');
     expect((await checkoutOf(sessionId)).state).toBe('open');
   });
@@ -97,9 +124,16 @@ describe(`POST /payment/stripe/v1/webhook (${TEST_DB})`, () => {
 
   it('a late expired event never turns a paid checkout back', async () => {
     const { ref, sessionId } = await create();
-    const expiredBeforePaying = sessionEvent(t.emulator, sessionId, 'checkout.session.expired', SALON_ACCOUNT);
+    const expiredBeforePaying = sessionEvent(
+      t.emulator,
+      sessionId,
+      'checkout.session.expired',
+      SALON_ACCOUNT,
+    );
     await t.emulator.pay(sessionId, { sendWebhook: false });
-    await deliver(sessionEvent(t.emulator, sessionId, 'checkout.session.completed', SALON_ACCOUNT)).expect(200);
+    await deliver(
+      sessionEvent(t.emulator, sessionId, 'checkout.session.completed', SALON_ACCOUNT),
+    ).expect(200);
     await deliver(expiredBeforePaying).expect(200);
     expect(await checkoutOf(sessionId)).toMatchObject({ state: 'complete', paymentStatus: 'paid' });
     expect((await payableOf(ref)).paidAt).not.toBeNull();
@@ -114,25 +148,44 @@ describe(`POST /payment/stripe/v1/webhook (${TEST_DB})`, () => {
   it('a payment on an invalidated session still pays the payable and expires the newer session', async () => {
     const first = await create();
     // The database believes the first session is gone while Stripe still has it open.
-    await t.dataSource.getRepository(Checkout).update({ stripeSessionId: first.sessionId }, { state: 'expired' });
+    await t.dataSource
+      .getRepository(Checkout)
+      .update({ stripeSessionId: first.sessionId }, { state: 'expired' });
     const second = await create({ InternalReferenceId: first.ref });
     await t.emulator.pay(first.sessionId, { sendWebhook: false });
-    await deliver(sessionEvent(t.emulator, first.sessionId, 'checkout.session.completed', SALON_ACCOUNT)).expect(200);
-    expect((await payableOf(first.ref)).paidCheckoutId).toBe((await checkoutOf(first.sessionId)).id);
+    await deliver(
+      sessionEvent(t.emulator, first.sessionId, 'checkout.session.completed', SALON_ACCOUNT),
+    ).expect(200);
+    expect((await payableOf(first.ref)).paidCheckoutId).toBe(
+      (await checkoutOf(first.sessionId)).id,
+    );
     expect((await checkoutOf(second.sessionId)).state).toBe('expired');
-    expect(t.emulator.sessions(SALON_ACCOUNT).find((s) => s.id === second.sessionId)?.status).toBe('expired');
+    expect(t.emulator.sessions(SALON_ACCOUNT).find((s) => s.id === second.sessionId)?.status).toBe(
+      'expired',
+    );
   });
 
   it('a second payment of a paid payable is flagged for refund', async () => {
     const first = await create();
-    await t.dataSource.getRepository(Checkout).update({ stripeSessionId: first.sessionId }, { state: 'expired' });
+    await t.dataSource
+      .getRepository(Checkout)
+      .update({ stripeSessionId: first.sessionId }, { state: 'expired' });
     const second = await create({ InternalReferenceId: first.ref });
     await t.emulator.pay(second.sessionId, { sendWebhook: false });
-    await deliver(sessionEvent(t.emulator, second.sessionId, 'checkout.session.completed', SALON_ACCOUNT)).expect(200);
+    await deliver(
+      sessionEvent(t.emulator, second.sessionId, 'checkout.session.completed', SALON_ACCOUNT),
+    ).expect(200);
     await t.emulator.pay(first.sessionId, { sendWebhook: false });
-    await deliver(sessionEvent(t.emulator, first.sessionId, 'checkout.session.completed', SALON_ACCOUNT)).expect(200);
-    expect((await payableOf(first.ref)).paidCheckoutId).toBe((await checkoutOf(second.sessionId)).id);
-    expect(await checkoutOf(first.sessionId)).toMatchObject({ paymentStatus: 'paid', refundRequired: true });
+    await deliver(
+      sessionEvent(t.emulator, first.sessionId, 'checkout.session.completed', SALON_ACCOUNT),
+    ).expect(200);
+    expect((await payableOf(first.ref)).paidCheckoutId).toBe(
+      (await checkoutOf(second.sessionId)).id,
+    );
+    expect(await checkoutOf(first.sessionId)).toMatchObject({
+      paymentStatus: 'paid',
+      refundRequired: true,
+    });
     expect((await checkoutOf(second.sessionId)).refundRequired).toBe(false);
   });
 });

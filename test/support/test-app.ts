@@ -6,7 +6,11 @@ import request from 'supertest';
 import type { DataSource } from 'typeorm';
 import { parseDatabaseUrl } from '../../src/config/database-url.js';
 import { typeOrmOptions } from '../../src/database/typeorm-options.js';
-import { PaymentsModule, seedDemoData, type PaymentsModuleOptions } from '../../src/payments/index.js';
+import {
+  PaymentsModule,
+  seedDemoData,
+  type PaymentsModuleOptions,
+} from '../../src/payments/index.js';
 import { startStripeEmulator, type StripeEmulator } from '../../src/stripe-emulator/index.js';
 import { freePort } from './free-port.js';
 import { createTestDatabase, type TestDatabase } from './test-database.js';
@@ -63,7 +67,12 @@ export async function startTestApp(options: TestAppOptions = {}): Promise<TestAp
     }));
   const app = await NestFactory.create(
     TestHostModule.with(db.url, {
-      stripe: { secretKey: 'sk_test_e2e', apiUrl: emulator.url, webhookSecret: WEBHOOK_SECRET, timeoutMs: 3000 },
+      stripe: {
+        secretKey: 'sk_test_e2e',
+        apiUrl: emulator.url,
+        webhookSecret: WEBHOOK_SECRET,
+        timeoutMs: 3000,
+      },
       reconcileIntervalMs: 0,
       ...options.module,
     }),

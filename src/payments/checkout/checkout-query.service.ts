@@ -19,7 +19,10 @@ export class CheckoutQueryService {
     private readonly sync: CheckoutSyncService,
   ) {}
 
-  async current(companyId: string, internalReferenceId: string): Promise<StripeCheckoutQueryResponse> {
+  async current(
+    companyId: string,
+    internalReferenceId: string,
+  ): Promise<StripeCheckoutQueryResponse> {
     const payable = await this.payables.findOneBy({ companyId, internalReferenceId });
     const checkout =
       payable &&
@@ -31,8 +34,12 @@ export class CheckoutQueryService {
         },
         order: { createdAt: 'DESC' },
       }));
-    if (!checkout) throw notFound('No checkout exists for this InternalReferenceId', 'InternalReferenceId');
-    const session = await this.stripe.retrieveSession(checkout.stripeAccountId, checkout.stripeSessionId as string);
+    if (!checkout)
+      throw notFound('No checkout exists for this InternalReferenceId', 'InternalReferenceId');
+    const session = await this.stripe.retrieveSession(
+      checkout.stripeAccountId,
+      checkout.stripeSessionId as string,
+    );
     return toQueryResponse(await this.sync.apply(checkout, session), session);
   }
 

@@ -64,7 +64,9 @@ export class CheckoutSyncService {
       .where('id = :id AND paid_at IS NULL', { id: checkout.payableId })
       .execute();
     if (result.affected) return true;
-    const payable = await manager.getRepository(Payable).findOneByOrFail({ id: checkout.payableId });
+    const payable = await manager
+      .getRepository(Payable)
+      .findOneByOrFail({ id: checkout.payableId });
     if (payable.paidCheckoutId === checkout.id) return true;
     this.logger.error(
       `Duplicate payment: checkout ${checkout.id} (session ${checkout.stripeSessionId}) was paid after ` +
@@ -76,16 +78,27 @@ export class CheckoutSyncService {
   /** A paid payable keeps no open session, so the customer cannot pay twice. */
   async expireOthers(paid: Checkout): Promise<void> {
     const others = await this.dataSource.getRepository(Checkout).find({
-      where: { payableId: paid.payableId, state: 'open', id: Not(paid.id), stripeSessionId: Not(IsNull()) },
+      where: {
+        payableId: paid.payableId,
+        state: 'open',
+        id: Not(paid.id),
+        stripeSessionId: Not(IsNull()),
+      },
     });
     for (const other of others) {
-      const session = await this.stripe.expireSession(other.stripeAccountId, other.stripeSessionId as string);
+      const session = await this.stripe.expireSession(
+        other.stripeAccountId,
+        other.stripeSessionId as string,
+      );
       if (isPaid(session)) {
         await this.apply(other, session);
       } else {
         await this.dataSource
           .getRepository(Checkout)
-          .update({ id: other.id, state: 'open' }, { state: 'expired', paymentStatus: session.payment_status, updatedAt: new Date() });
+          .update(
+            { id: other.id, state: 'open' },
+            { state: 'expired', paymentStatus: session.payment_status, updatedAt: new Date() },
+          );
       }
     }
   }

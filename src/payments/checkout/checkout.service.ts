@@ -62,14 +62,20 @@ export class CheckoutService {
     }
     const confirmationUrl = request.ConfirmationUrl || company.defaultConfirmationUrl || undefined;
     const cancelUrl =
-      request.UiMode === 'hosted' ? request.CancelUrl || company.defaultCancelUrl || undefined : undefined;
-    const policy = { production: this.options.production ?? false, allowlist: company.redirectHostAllowlist };
+      request.UiMode === 'hosted'
+        ? request.CancelUrl || company.defaultCancelUrl || undefined
+        : undefined;
+    const policy = {
+      production: this.options.production ?? false,
+      allowlist: company.redirectHostAllowlist,
+    };
     for (const [field, url] of [
       ['ConfirmationUrl', confirmationUrl],
       ['CancelUrl', cancelUrl],
     ] as const) {
       const problem = url === undefined ? undefined : redirectUrlProblem(url, policy);
-      if (problem) throw PaymentsException.field('RedirectUrlNotAllowed', field, `${field} ${problem}`);
+      if (problem)
+        throw PaymentsException.field('RedirectUrlNotAllowed', field, `${field} ${problem}`);
     }
     return { confirmationUrl, cancelUrl };
   }
@@ -106,16 +112,18 @@ export class CheckoutService {
       expiresAt,
       createdAt: now,
       updatedAt: now,
-      stripeRequest: JSON.stringify(buildSessionParams({
-        checkoutId: id,
-        companyId: company.id,
-        internalReferenceId: request.InternalReferenceId,
-        uiMode: request.UiMode,
-        currency: cart.currency,
-        lineItems: cart.lineItems,
-        expiresAt,
-        ...urls,
-      })),
+      stripeRequest: JSON.stringify(
+        buildSessionParams({
+          checkoutId: id,
+          companyId: company.id,
+          internalReferenceId: request.InternalReferenceId,
+          uiMode: request.UiMode,
+          currency: cart.currency,
+          lineItems: cart.lineItems,
+          expiresAt,
+          ...urls,
+        }),
+      ),
     });
     await this.checkouts.insert(checkout);
     return checkout;
@@ -132,7 +140,10 @@ export class CheckoutService {
     } catch (error) {
       // A refusal is final; anything else may have created the session: reconciliation settles it.
       if (error instanceof PaymentsException && error.code === 'StripeError') {
-        await this.checkouts.update({ id: checkout.id }, { state: 'failed', updatedAt: new Date() });
+        await this.checkouts.update(
+          { id: checkout.id },
+          { state: 'failed', updatedAt: new Date() },
+        );
       }
       throw error;
     }
@@ -157,25 +168,41 @@ export class CheckoutService {
   }
 
   /** Expire every earlier open session; one found complete means the payable was paid meanwhile. */
-  private async invalidateEarlier(checkout: Checkout, session: CheckoutSession, lease: PayableLease) {
-    const earlier = await this.checkouts.find({ where: { payableId: checkout.payableId, state: 'open' } });
+  private async invalidateEarlier(
+    checkout: Checkout,
+    session: CheckoutSession,
+    lease: PayableLease,
+  ) {
+    const earlier = await this.checkouts.find({
+      where: { payableId: checkout.payableId, state: 'open' },
+    });
     let paidMeanwhile = false;
     for (const old of earlier.filter((row) => row.id !== checkout.id && row.stripeSessionId)) {
-      const result = await this.stripe.expireSession(old.stripeAccountId, old.stripeSessionId as string);
+      const result = await this.stripe.expireSession(
+        old.stripeAccountId,
+        old.stripeSessionId as string,
+      );
       if (result.status === 'complete') {
         paidMeanwhile = paidMeanwhile || isPaid(result);
         await this.sync.apply(old, result);
       } else {
         await this.checkouts.update(
           { id: old.id },
-          { state: 'expired', paymentStatus: result.payment_status, invalidatedBy: checkout.id, updatedAt: new Date() },
+          {
+            state: 'expired',
+            paymentStatus: result.payment_status,
+            invalidatedBy: checkout.id,
+            updatedAt: new Date(),
+          },
         );
       }
     }
     if (paidMeanwhile || (await this.locks.isPaid(lease.payableId))) {
       await this.stripe.expireSession(checkout.stripeAccountId, session.id);
       await this.checkouts.update({ id: checkout.id }, { state: 'expired', updatedAt: new Date() });
-      this.logger.warn(`Payable ${checkout.payableId} was paid while checkout ${checkout.id} was created`);
+      this.logger.warn(
+        `Payable ${checkout.payableId} was paid while checkout ${checkout.id} was created`,
+      );
       throw alreadyPaid();
     }
   }

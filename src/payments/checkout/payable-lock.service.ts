@@ -108,7 +108,11 @@ export class PayableLockService {
     const result = await this.dataSource
       .createQueryBuilder()
       .update(Payable)
-      .set({ lockToken: token, lockedUntil: new Date(now.getTime() + this.leaseMs), updatedAt: now })
+      .set({
+        lockToken: token,
+        lockedUntil: new Date(now.getTime() + this.leaseMs),
+        updatedAt: now,
+      })
       .where('company_id = :companyId AND internal_reference_id = :internalReferenceId', {
         companyId,
         internalReferenceId,

@@ -14,7 +14,9 @@ const LOCAL_HOSTS = new Set(['localhost', '127.0.0.1', '[::1]']);
  */
 export function redirectUrlProblem(raw: string, policy: RedirectPolicy): string | undefined {
   if (raw.length > 2048) return 'must be at most 2048 characters';
-  if (/[\\\s\u0000-\u001f]/.test(raw)) return 'must not contain backslashes, spaces or control characters';
+  // eslint-disable-next-line no-control-regex -- control characters are exactly what is refused
+  if (/[\\\s\u0000-\u001f]/.test(raw))
+    return 'must not contain backslashes, spaces or control characters';
   if (!/^https?:\/\/[^/]/i.test(raw)) return 'must be an absolute https URL';
   let url: URL;
   try {
@@ -31,22 +33,41 @@ export function redirectUrlProblem(raw: string, policy: RedirectPolicy): string 
   if (isPrivateAddress(host) && !(local && !policy.production)) {
     return 'must not point at a private, link-local or metadata address';
   }
-  if (policy.allowlist && !local && !policy.allowlist.some((allowed) => allowed.toLowerCase() === host)) {
+  if (
+    policy.allowlist &&
+    !local &&
+    !policy.allowlist.some((allowed) => allowed.toLowerCase() === host)
+  ) {
     return `host ${host} is not on the company's redirect allowlist`;
   }
   return undefined;
 }
 
 function isPrivateAddress(host: string): boolean {
-  if (host === 'localhost' || host.endsWith('.localhost') || host === 'metadata.google.internal') return true;
+  if (host === 'localhost' || host.endsWith('.localhost') || host === 'metadata.google.internal')
+    return true;
   const bare = host.replace(/^\[|\]$/g, '');
   const version = isIP(bare);
   if (version === 4) {
     const [a, b] = bare.split('.').map(Number);
-    return a === 0 || a === 10 || a === 127 || (a === 169 && b === 254) || (a === 172 && b >= 16 && b <= 31) || (a === 192 && b === 168) || (a === 100 && b >= 64 && b <= 127);
+    return (
+      a === 0 ||
+      a === 10 ||
+      a === 127 ||
+      (a === 169 && b === 254) ||
+      (a === 172 && b >= 16 && b <= 31) ||
+      (a === 192 && b === 168) ||
+      (a === 100 && b >= 64 && b <= 127)
+    );
   }
   if (version === 6) {
-    return bare === '::1' || bare === '::' || /^f[cd]/.test(bare) || /^fe[89ab]/.test(bare) || bare.startsWith('::ffff:');
+    return (
+      bare === '::1' ||
+      bare === '::' ||
+      /^f[cd]/.test(bare) ||
+      /^fe[89ab]/.test(bare) ||
+      bare.startsWith('::ffff:')
+    );
   }
   return false;
 }

@@ -48,7 +48,9 @@ export class StripeCheckoutController {
     summary: 'The status and customer email of a checkout session',
   })
   @ApiOkResponse({ type: StripeCheckoutStatusQueryResponse })
-  status(@Body() request: GetStripeCheckoutV1CheckoutStatus): Promise<StripeCheckoutStatusQueryResponse> {
+  status(
+    @Body() request: GetStripeCheckoutV1CheckoutStatus,
+  ): Promise<StripeCheckoutStatusQueryResponse> {
     return this.queries.status(request.CompanyId, request.SessionId);
   }
 }

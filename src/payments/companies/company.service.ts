@@ -14,7 +14,11 @@ export class CompanyService {
   async checkoutCompany(companyId: string): Promise<CheckoutCompany> {
     const company = await this.companies.findOne({ where: { id: companyId } });
     if (!company) {
-      throw PaymentsException.field('CompanyNotFound', 'CompanyId', `Company ${companyId} does not exist`);
+      throw PaymentsException.field(
+        'CompanyNotFound',
+        'CompanyId',
+        `Company ${companyId} does not exist`,
+      );
     }
     if (!company.stripeCheckoutEnabled || !company.stripeAccountId) {
       throw PaymentsException.field(

@@ -50,9 +50,14 @@ export class PaymentsExceptionFilter implements ExceptionFilter {
     this.logger.error(`Unexpected error ${errorId}: ${describeUnexpected(exception)}`);
     return {
       status: 500,
-      body: envelope('InternalServerError', `An unexpected error occurred (error id ${errorId})`, [], {
-        ErrorId: errorId,
-      }),
+      body: envelope(
+        'InternalServerError',
+        `An unexpected error occurred (error id ${errorId})`,
+        [],
+        {
+          ErrorId: errorId,
+        },
+      ),
     };
   }
 }
@@ -63,7 +68,14 @@ function envelope(
   errors: ResponseError[],
   meta?: Record<string, string>,
 ): ErrorBody {
-  return { ResponseStatus: { ErrorCode: code, Message: message, Errors: errors, ...(meta && { Meta: meta }) } };
+  return {
+    ResponseStatus: {
+      ErrorCode: code,
+      Message: message,
+      Errors: errors,
+      ...(meta && { Meta: meta }),
+    },
+  };
 }
 
 /** `HttpStatus.PAYLOAD_TOO_LARGE` → `PayloadTooLarge`, the style of ServiceStack's codes. */

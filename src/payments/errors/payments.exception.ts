@@ -37,6 +37,8 @@ export class PaymentsException extends Error {
 
   /** One failing field: ServiceStack puts it both in ResponseStatus and in Errors. */
   static field(code: ErrorCode, fieldName: string, message: string): PaymentsException {
-    return new PaymentsException(code, message, [{ ErrorCode: code, FieldName: fieldName, Message: message }]);
+    return new PaymentsException(code, message, [
+      { ErrorCode: code, FieldName: fieldName, Message: message },
+    ]);
   }
 }

@@ -32,7 +32,11 @@ interface PriceRow {
 export class PricingService {
   constructor(@InjectDataSource() private readonly dataSource: DataSource) {}
 
-  async price(companyId: string, countryCode: string, articles: ArticleRequest[]): Promise<PricedCart> {
+  async price(
+    companyId: string,
+    countryCode: string,
+    articles: ArticleRequest[],
+  ): Promise<PricedCart> {
     const rows: PriceRow[] = await this.dataSource
       .createQueryBuilder()
       .select('a.article_type_id', 'articleTypeId')
@@ -52,7 +56,8 @@ export class PricingService {
     for (const row of rows) {
       const key = `${row.articleTypeId}:${row.articleId}`;
       const known = byArticle.get(key);
-      if (!known || (known.countryCode === null && row.countryCode !== null)) byArticle.set(key, row);
+      if (!known || (known.countryCode === null && row.countryCode !== null))
+        byArticle.set(key, row);
     }
     const lineItems = articles.map((article, index) => {
       const row = byArticle.get(`${article.ArticleTypeId}:${article.ArticleId}`);

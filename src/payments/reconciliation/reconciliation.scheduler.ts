@@ -1,4 +1,10 @@
-import { Inject, Injectable, Logger, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
+import {
+  Inject,
+  Injectable,
+  Logger,
+  type OnApplicationBootstrap,
+  type OnApplicationShutdown,
+} from '@nestjs/common';
 import { SchedulerRegistry } from '@nestjs/schedule';
 import { PAYMENTS_OPTIONS } from '../payments.module-definition.js';
 import type { PaymentsModuleOptions } from '../payments.options.js';
@@ -33,9 +39,12 @@ export class ReconciliationScheduler implements OnApplicationBootstrap, OnApplic
     this.running = true;
     try {
       const report = await this.reconciliation.reconcile();
-      if (report.creating + report.open + report.failed > 0) this.logger.log(`Reconciled ${JSON.stringify(report)}`);
+      if (report.creating + report.open + report.failed > 0)
+        this.logger.log(`Reconciled ${JSON.stringify(report)}`);
     } catch (error) {
-      this.logger.warn(`Reconciliation failed: ${error instanceof Error ? error.message : String(error)}`);
+      this.logger.warn(
+        `Reconciliation failed: ${error instanceof Error ? error.message : String(error)}`,
+      );
     } finally {
       this.running = false;
     }

@@ -35,7 +35,10 @@ export class ReconciliationService {
   async reconcile(now = new Date()): Promise<ReconciliationReport> {
     const report: ReconciliationReport = { creating: 0, open: 0, failed: 0 };
     const cutoff = new Date(now.getTime() - this.creatingGraceMs);
-    for (const checkout of await this.checkouts.find({ where: { state: 'creating', updatedAt: LessThan(cutoff) }, take: 100 })) {
+    for (const checkout of await this.checkouts.find({
+      where: { state: 'creating', updatedAt: LessThan(cutoff) },
+      take: 100,
+    })) {
       if (!(await this.claim(checkout))) continue;
       try {
         await this.settleCreating(checkout);
@@ -46,10 +49,16 @@ export class ReconciliationService {
       }
     }
     // Open past their expiry, or quiet for the grace period: the webhook may never have come.
-    for (const checkout of await this.checkouts.find({ where: { state: 'open', updatedAt: LessThan(cutoff) }, take: 100 })) {
+    for (const checkout of await this.checkouts.find({
+      where: { state: 'open', updatedAt: LessThan(cutoff) },
+      take: 100,
+    })) {
       if (!(await this.claim(checkout))) continue;
       try {
-        const session = await this.stripe.retrieveSession(checkout.stripeAccountId, checkout.stripeSessionId as string);
+        const session = await this.stripe.retrieveSession(
+          checkout.stripeAccountId,
+          checkout.stripeSessionId as string,
+        );
         await this.sync.apply(checkout, session);
         report.open++;
       } catch (error) {
@@ -68,19 +77,34 @@ export class ReconciliationService {
     let session;
     try {
       const params = JSON.parse(checkout.stripeRequest) as CheckoutSessionCreateParams;
-      session = await this.stripe.createSession(checkout.stripeAccountId, params, checkout.idempotencyKey);
+      session = await this.stripe.createSession(
+        checkout.stripeAccountId,
+        params,
+        checkout.idempotencyKey,
+      );
     } catch (error) {
       if (error instanceof PaymentsException && error.code === 'StripeError') {
-        await this.checkouts.update({ id: checkout.id }, { state: 'failed', updatedAt: new Date() });
+        await this.checkouts.update(
+          { id: checkout.id },
+          { state: 'failed', updatedAt: new Date() },
+        );
         return;
       }
       throw error;
     }
-    await this.checkouts.update({ id: checkout.id }, { stripeSessionId: session.id, updatedAt: new Date() });
+    await this.checkouts.update(
+      { id: checkout.id },
+      { stripeSessionId: session.id, updatedAt: new Date() },
+    );
     checkout.stripeSessionId = session.id;
-    const settled = session.status === 'open' ? await this.stripe.expireSession(checkout.stripeAccountId, session.id) : session;
+    const settled =
+      session.status === 'open'
+        ? await this.stripe.expireSession(checkout.stripeAccountId, session.id)
+        : session;
     await this.sync.apply(checkout, settled);
-    this.logger.log(`Checkout ${checkout.id} was left creating; linked to ${session.id} and settled as ${settled.status}`);
+    this.logger.log(
+      `Checkout ${checkout.id} was left creating; linked to ${session.id} and settled as ${settled.status}`,
+    );
   }
 
   private async claim(checkout: Checkout): Promise<boolean> {

@@ -30,9 +30,21 @@ export const DEMO_COMPANIES: DemoCompany[] = [
     currency: 'SEK',
     apiKey: 'demo-api-key',
     articles: [
-      { articleId: 1, articleTypeId: 1, name: 'Haircut 45 min', price: '450.00', vatBasisPoints: 2500 },
+      {
+        articleId: 1,
+        articleTypeId: 1,
+        name: 'Haircut 45 min',
+        price: '450.00',
+        vatBasisPoints: 2500,
+      },
       { articleId: 2, articleTypeId: 1, name: 'Beard trim', price: '200.00', vatBasisPoints: 2500 },
-      { articleId: 1, articleTypeId: 4, name: 'Gift card 500 SEK', price: '500.00', vatBasisPoints: 0 },
+      {
+        articleId: 1,
+        articleTypeId: 4,
+        name: 'Gift card 500 SEK',
+        price: '500.00',
+        vatBasisPoints: 0,
+      },
     ],
   },
   {
@@ -41,7 +53,15 @@ export const DEMO_COMPANIES: DemoCompany[] = [
     account: 'acct_1DemoClinicNO001',
     currency: 'NOK',
     apiKey: 'demo-api-key-2',
-    articles: [{ articleId: 1, articleTypeId: 1, name: 'Consultation', price: '800.00', vatBasisPoints: 2500 }],
+    articles: [
+      {
+        articleId: 1,
+        articleTypeId: 1,
+        name: 'Consultation',
+        price: '800.00',
+        vatBasisPoints: 2500,
+      },
+    ],
   },
   {
     id: '5e0c1f3a-7f6b-4e8e-9a0d-8d1c2b3a4f50',
@@ -49,7 +69,9 @@ export const DEMO_COMPANIES: DemoCompany[] = [
     account: null,
     currency: 'SEK',
     apiKey: 'demo-api-key-3',
-    articles: [{ articleId: 1, articleTypeId: 1, name: 'Massage', price: '600.00', vatBasisPoints: 2500 }],
+    articles: [
+      { articleId: 1, articleTypeId: 1, name: 'Massage', price: '600.00', vatBasisPoints: 2500 },
+    ],
   },
 ];
 

@@ -18,14 +18,16 @@ export class StripeGateway {
 
   constructor(@Inject(PAYMENTS_OPTIONS) options: PaymentsModuleOptions) {
     this.stripe = createStripeClient(options.stripe);
-    this.webhookSecrets = [options.stripe.webhookSecret, options.stripe.connectWebhookSecret].filter(
-      (secret): secret is string => Boolean(secret),
-    );
+    this.webhookSecrets = [
+      options.stripe.webhookSecret,
+      options.stripe.connectWebhookSecret,
+    ].filter((secret): secret is string => Boolean(secret));
   }
 
   /** Verifies the signature over the raw bytes with each configured endpoint secret. */
   verifyWebhook(rawBody: Buffer, signature: string | undefined): StripeWebhookEvent {
-    if (!signature) throw new PaymentsException('InvalidSignature', 'The Stripe-Signature header is missing');
+    if (!signature)
+      throw new PaymentsException('InvalidSignature', 'The Stripe-Signature header is missing');
     if (this.webhookSecrets.length === 0) {
       throw new PaymentsException('InvalidSignature', 'No webhook secret is configured');
     }
@@ -67,7 +69,8 @@ export class StripeGateway {
         { stripeAccount: account, idempotencyKey: `expire-${sessionId}` },
       );
     } catch (error) {
-      if (!(error instanceof Stripe.errors.StripeInvalidRequestError)) throw this.translate('expire', error);
+      if (!(error instanceof Stripe.errors.StripeInvalidRequestError))
+        throw this.translate('expire', error);
       const session = await this.retrieveSession(account, sessionId);
       if (session.status === 'open') throw this.translate('expire', error);
       return session;
@@ -91,10 +94,20 @@ export class StripeGateway {
       error instanceof Stripe.errors.StripeConnectionError ||
       error instanceof Stripe.errors.StripeRateLimitError
     ) {
-      return new PaymentsException('StripeUnavailable', 'Stripe is not reachable right now; try again shortly', [], 5);
+      return new PaymentsException(
+        'StripeUnavailable',
+        'Stripe is not reachable right now; try again shortly',
+        [],
+        5,
+      );
     }
     if (stripeError && (stripeError.statusCode ?? 500) >= 500) {
-      return new PaymentsException('StripeUnavailable', 'Stripe failed to answer; try again shortly', [], 5);
+      return new PaymentsException(
+        'StripeUnavailable',
+        'Stripe failed to answer; try again shortly',
+        [],
+        5,
+      );
     }
     return new PaymentsException('StripeError', 'Stripe refused the request');
   }

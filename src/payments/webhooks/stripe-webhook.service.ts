@@ -33,7 +33,9 @@ export class StripeWebhookService {
       ? await this.dataSource.getRepository(Checkout).findOneBy({ stripeSessionId: sessionId })
       : null;
     if (!checkout) {
-      this.logger.warn(`Event ${event.id} (${event.type}) is for session ${sessionId}, which we do not know`);
+      this.logger.warn(
+        `Event ${event.id} (${event.type}) is for session ${sessionId}, which we do not know`,
+      );
       return (await this.record(event, () => Promise.resolve())) ? 'unknown-session' : 'duplicate';
     }
     if ((event.account ?? null) !== checkout.stripeAccountId) {
@@ -43,11 +45,19 @@ export class StripeWebhookService {
       return 'ignored';
     }
     // The payload is only a hint: the session is read back from Stripe before anything changes.
-    const session = await this.stripe.retrieveSession(checkout.stripeAccountId, checkout.stripeSessionId as string);
+    const session = await this.stripe.retrieveSession(
+      checkout.stripeAccountId,
+      checkout.stripeSessionId as string,
+    );
     const processed = await this.record(event, async (manager) => {
       await this.sync.applyWith(manager, checkout.id, session);
-      if (event.type === 'checkout.session.async_payment_failed' && session.payment_status === 'unpaid') {
-        await manager.getRepository(Checkout).update({ id: checkout.id, state: 'complete' }, { state: 'failed' });
+      if (
+        event.type === 'checkout.session.async_payment_failed' &&
+        session.payment_status === 'unpaid'
+      ) {
+        await manager
+          .getRepository(Checkout)
+          .update({ id: checkout.id, state: 'complete' }, { state: 'failed' });
       }
     });
     if (processed && isPaid(session)) await this.sync.expireOthers(checkout);

@@ -2,7 +2,12 @@ import { ApiProperty } from '@nestjs/swagger';
 import { IsNotEmpty, IsString, IsUUID, Length } from 'class-validator';
 
 export class GetStripeCheckoutV1CheckoutStatus {
-  @ApiProperty({ description: 'The company id.', required: true, format: 'uuid', example: '3fa85f64-5717-4562-b3fc-2c963f66afa6' })
+  @ApiProperty({
+    description: 'The company id.',
+    required: true,
+    format: 'uuid',
+    example: '3fa85f64-5717-4562-b3fc-2c963f66afa6',
+  })
   @IsNotEmpty()
   @IsUUID('all')
   CompanyId: string;
@@ -14,7 +19,11 @@ export class GetStripeCheckoutV1CheckoutStatus {
 }
 
 export class StripeCheckoutStatusQueryResponse {
-  @ApiProperty({ description: "The customer's email, once Checkout collected it", type: String, nullable: true })
+  @ApiProperty({
+    description: "The customer's email, once Checkout collected it",
+    type: String,
+    nullable: true,
+  })
   CustomerEmail: string | null;
 
   @ApiProperty({ description: 'The checkout status', type: String, nullable: true })

@@ -5,7 +5,11 @@ export class StripeCheckoutQueryResponse {
   @ApiProperty({ description: 'The checkout session id', type: String, nullable: true })
   SessionId: string | null;
 
-  @ApiProperty({ description: 'The url for checkout module to be placed in a iframe', type: String, nullable: true })
+  @ApiProperty({
+    description: 'The url for checkout module to be placed in a iframe',
+    type: String,
+    nullable: true,
+  })
   Url: string | null;
 
   @ApiProperty({ description: 'The checkout status', type: String, nullable: true })

@@ -23,15 +23,30 @@ const upperCase = ({ value }: { value: unknown }) =>
   typeof value === 'string' ? value.trim().toUpperCase() : value;
 /** Missing or empty means hosted, as the seed says; any case is accepted. */
 const uiMode = ({ value }: { value: unknown }) =>
-  value === undefined || value === null || value === '' ? 'hosted' : typeof value === 'string' ? value.toLowerCase() : value;
+  value === undefined || value === null || value === ''
+    ? 'hosted'
+    : typeof value === 'string'
+      ? value.toLowerCase()
+      : value;
 
 export class StripeV1CreateCheckout {
-  @ApiProperty({ description: 'The company id.', required: true, format: 'uuid', example: '3fa85f64-5717-4562-b3fc-2c963f66afa6' })
+  @ApiProperty({
+    description: 'The company id.',
+    required: true,
+    format: 'uuid',
+    example: '3fa85f64-5717-4562-b3fc-2c963f66afa6',
+  })
   @IsNotEmpty()
   @IsUUID('all')
   CompanyId: string;
 
-  @ApiProperty({ description: 'Country code for checkout', required: true, example: 'SE', minLength: 2, maxLength: 2 })
+  @ApiProperty({
+    description: 'Country code for checkout',
+    required: true,
+    example: 'SE',
+    minLength: 2,
+    maxLength: 2,
+  })
   @Transform(upperCase)
   @IsNotEmpty()
   @IsISO31661Alpha2()
