@@ -17,6 +17,7 @@ export class AppModule {
           stripe,
           production: config.nodeEnv === 'production',
           reconcileIntervalMs: config.reconcileIntervalMs,
+          rateLimit: config.rateLimit,
         }),
       ],
     };

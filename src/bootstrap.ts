@@ -6,6 +6,7 @@ import { getDataSourceToken } from '@nestjs/typeorm';
 import type { DataSource } from 'typeorm';
 import { AppModule } from './app.module.js';
 import type { AppConfig } from './config/app-config.js';
+import { sqlStatsEnabled, sqlStatsSnapshot } from './database/query-counter.js';
 import { ensureDatabaseExists } from './database/typeorm-options.js';
 import { seedDemoData } from './payments/index.js';
 import type { PaymentsStripeOptions } from './payments/index.js';
@@ -32,6 +33,10 @@ export async function startService(config: AppConfig): Promise<RunningService> {
     logger: LEVELS.slice(0, LEVELS.indexOf(config.logLevel) + 1),
   });
   app.enableShutdownHooks();
+  if (sqlStatsEnabled()) {
+    const http = app.getHttpAdapter(); // the benchmark reads the SQL statement count here
+    http.get('/_stats', (_req: unknown, res: unknown) => http.reply(res, sqlStatsSnapshot(), 200));
+  }
   setupSwagger(app);
   await app.listen(config.port, '0.0.0.0');
   const url = `http://127.0.0.1:${(app.getHttpServer().address() as { port: number }).port}`;

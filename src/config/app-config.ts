@@ -19,6 +19,7 @@ export interface AppConfig {
   };
   emulator: { port: number; webhookUrl: string | undefined };
   reconcileIntervalMs: number;
+  rateLimit: { perKey: number; perPayable: number; windowMs: number; redisUrl: string | undefined };
 }
 
 type Env = Record<string, string | undefined>;
@@ -63,6 +64,12 @@ export function loadConfig(env: Env = process.env): AppConfig {
       webhookUrl: optional(env.STRIPE_EMULATOR_WEBHOOK_URL),
     },
     reconcileIntervalMs: integer(env, 'RECONCILE_INTERVAL_MS', 60_000, 1_000, 86_400_000),
+    rateLimit: {
+      perKey: integer(env, 'RATE_LIMIT_PER_KEY', 1200, 0, 10_000_000),
+      perPayable: integer(env, 'RATE_LIMIT_PER_PAYABLE', 30, 0, 10_000_000),
+      windowMs: integer(env, 'RATE_LIMIT_WINDOW_MS', 60_000, 1_000, 86_400_000),
+      redisUrl: redisUrl(env.REDIS_URL),
+    },
   };
 }
 
@@ -76,6 +83,14 @@ function integer(env: Env, name: string, fallback: number, min: number, max: num
   const value = Number(raw);
   if (!Number.isInteger(value) || value < min || value > max) {
     throw new ConfigError(`${name}: expected an integer from ${min} to ${max}, got "${raw}"`);
+  }
+  return value;
+}
+
+function redisUrl(raw: string | undefined): string | undefined {
+  const value = optional(raw);
+  if (value && !/^rediss?:\/\/[^/]/.test(value)) {
+    throw new ConfigError('REDIS_URL: expected redis://host:port');
   }
   return value;
 }

@@ -4,6 +4,7 @@ import type { DataSourceOptions } from 'typeorm';
 import type { DatabaseTarget } from '../config/database-url.js';
 import { PAYMENTS_ENTITIES } from '../payments/entities/index.js';
 import { PAYMENTS_MIGRATIONS } from '../payments/migrations/index.js';
+import { QueryCountingLogger, sqlStatsEnabled } from './query-counter.js';
 
 /** The standalone service's connection; a host app builds its own and adds our entities and migrations. */
 export function typeOrmOptions(target: DatabaseTarget): DataSourceOptions {
@@ -12,6 +13,8 @@ export function typeOrmOptions(target: DatabaseTarget): DataSourceOptions {
     migrations: PAYMENTS_MIGRATIONS,
     synchronize: false,
     migrationsRun: false,
+    // SQL_STATS=1 (the benchmark): count every statement; no logger is attached otherwise.
+    ...(sqlStatsEnabled() && { logger: new QueryCountingLogger() }),
   } as const;
   if (target.kind === 'sqlite') {
     if (target.path !== ':memory:') mkdirSync(dirname(target.path), { recursive: true });

@@ -14,6 +14,7 @@ export {
 } from './entities/index.js';
 export { PAYMENTS_MIGRATIONS } from './migrations/index.js';
 export { StripeGateway } from './stripe/stripe.gateway.js';
+export { ReadinessService } from './health/readiness.service.js';
 export { StripeV1CreateCheckout } from './checkout/dto/stripe-v1-create-checkout.dto.js';
 export { ArticleToCreate } from './checkout/dto/article-to-create.dto.js';
 export { StripeCheckoutQueryResponse } from './checkout/dto/stripe-checkout-query-response.dto.js';

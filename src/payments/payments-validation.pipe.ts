@@ -1,9 +1,23 @@
-import { ValidationPipe } from '@nestjs/common';
+import { ValidationPipe, type ArgumentMetadata } from '@nestjs/common';
+import { exceedsDepth } from './common/nesting-depth.js';
+import { PaymentsException } from './errors/payments.exception.js';
 import { validationException } from './errors/validation-errors.js';
+import { ServiceStackValidationPipe } from './servicestack/servicestack-validation.pipe.js';
 
 /** Whitelisted: a field we do not know (Amount, StripeAccount, ...) is a 400, never ignored. */
+class PaymentsValidationPipe extends ServiceStackValidationPipe {
+  override transform(value: unknown, metadata: ArgumentMetadata): Promise<unknown> {
+    if (exceedsDepth(value)) {
+      throw new PaymentsException('ValidationException', 'The request is nested too deeply', [
+        { ErrorCode: 'TooDeep', FieldName: '', Message: 'The request is nested too deeply' },
+      ]);
+    }
+    return super.transform(value, metadata);
+  }
+}
+
 export function paymentsValidationPipe(): ValidationPipe {
-  return new ValidationPipe({
+  return new PaymentsValidationPipe({
     transform: true,
     whitelist: true,
     forbidNonWhitelisted: true,

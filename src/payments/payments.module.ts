@@ -12,8 +12,16 @@ import { StripeCheckoutController } from './checkout/stripe-checkout.controller.
 import { CompanyService } from './companies/company.service.js';
 import { PAYMENTS_ENTITIES } from './entities/index.js';
 import { HealthController } from './health/health.controller.js';
-import { PaymentsConfigurableModule } from './payments.module-definition.js';
+import { ReadinessService } from './health/readiness.service.js';
+import { PAYMENTS_OPTIONS, PaymentsConfigurableModule } from './payments.module-definition.js';
+import type { PaymentsModuleOptions } from './payments.options.js';
 import { PricingService } from './pricing/pricing.service.js';
+import { RateLimitGuard } from './rate-limit/rate-limit.guard.js';
+import {
+  MemoryRateLimitStore,
+  RATE_LIMIT_STORE,
+  RedisRateLimitStore,
+} from './rate-limit/rate-limit.store.js';
 import { ReconciliationScheduler } from './reconciliation/reconciliation.scheduler.js';
 import { ReconciliationService } from './reconciliation/reconciliation.service.js';
 import { StripeGateway } from './stripe/stripe.gateway.js';
@@ -37,7 +45,15 @@ import { StripeWebhookService } from './webhooks/stripe-webhook.service.js';
     ReconciliationService,
     ReconciliationScheduler,
     StripeGateway,
+    ReadinessService,
+    RateLimitGuard,
+    {
+      provide: RATE_LIMIT_STORE,
+      inject: [PAYMENTS_OPTIONS],
+      useFactory: ({ rateLimit }: PaymentsModuleOptions) =>
+        rateLimit?.redisUrl ? new RedisRateLimitStore(rateLimit.redisUrl) : new MemoryRateLimitStore(),
+    },
   ],
-  exports: [StripeGateway, CheckoutService, ReconciliationService],
+  exports: [StripeGateway, CheckoutService, ReconciliationService, ReadinessService],
 })
 export class PaymentsModule extends PaymentsConfigurableModule {}

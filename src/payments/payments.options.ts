@@ -14,6 +14,17 @@ export interface PaymentsStripeOptions {
   maxNetworkRetries?: number;
 }
 
+export interface PaymentsRateLimitOptions {
+  /** Requests per API key per window over all operations; default 1200; 0 turns it off. */
+  perKey?: number;
+  /** Creates and reads of one payable per window; default 30; 0 turns it off. */
+  perPayable?: number;
+  /** Default 60 s. */
+  windowMs?: number;
+  /** Share the counters between instances, e.g. redis://127.0.0.1:6379. */
+  redisUrl?: string;
+}
+
 export interface PaymentsModuleOptions {
   stripe: PaymentsStripeOptions;
   /** Plain-http redirect URLs to localhost are refused in production. */
@@ -22,6 +33,7 @@ export interface PaymentsModuleOptions {
   predefinedRoutes?: boolean;
   /** Replaces the x-api-key guard on every operation (not on the webhook). */
   authGuard?: Type<CanActivate>;
+  rateLimit?: PaymentsRateLimitOptions;
   /** How long an unreleased per-payable lock blocks others, e.g. after a crash; default 60 s. */
   lockLeaseMs?: number;
   /** How long a create waits for another create of the same payable; default 5 s. */

@@ -17,7 +17,7 @@ import type { FaultSpec, RecordedRequest } from './types.js';
 export interface PipelineDeps {
   api: CheckoutApi;
   idempotency: IdempotencyStore;
-  faults: FaultRegistry | null;
+  faults: FaultRegistry;
   requests: RecordedRequest[];
   apiVersion: string;
   clock: () => number;
@@ -43,8 +43,17 @@ export async function handleApiRequest(
   query: string,
 ): Promise<void> {
   const method = req.method ?? 'GET';
-  const body = method === 'GET' || method === 'DELETE' ? '' : await readBody(req);
   const requestId = randomId('req_', 14);
+  let body = '';
+  if (method !== 'GET' && method !== 'DELETE') {
+    try {
+      body = await readBody(req);
+    } catch (err) {
+      const { status, body: errorBody } = errorResponse(deps, err, requestId);
+      sendJson(res, status, errorBody, { 'Request-Id': requestId });
+      return;
+    }
+  }
   const record: RecordedRequest = {
     method,
     path,
@@ -60,7 +69,7 @@ export async function handleApiRequest(
   const ex: Exchange = { req, res, record, headers, startedMs: Date.now() };
   try {
     authorize(req, record.account);
-    const fault = deps.faults?.take(method, path);
+    const fault = deps.faults.take(method, path);
     if (fault && answerFault(deps, ex, fault)) return;
     await execute(deps, ex, body, fault);
   } catch (err) {
@@ -73,8 +82,9 @@ function authorize(req: IncomingMessage, account: string | null): void {
   if (key === null || !key.startsWith('sk_test_') || key.length <= 'sk_test_'.length) {
     throw authenticationFailed(key);
   }
-  if (account !== null && !/^acct_[A-Za-z0-9]+$/.test(account))
+  if (account !== null && !/^acct_[A-Za-z0-9]+$/.test(account)) {
     throw accountAccessDenied(key, account);
+  }
 }
 
 /** Returns true when the fault fully answered (or deliberately never answers) the request. */
@@ -120,8 +130,9 @@ async function execute(
     if (fault?.kind === 'delay') await sleep(deps, fault.ms ?? 0);
     response = run(deps, ex);
   } finally {
-    if (key !== null)
+    if (key !== null) {
       deps.idempotency.finish(scoped, endpoint, fingerprint, response, deps.clock());
+    }
   }
   if (fault?.kind === 'reset-after-create') {
     deps.log(`${endpoint} -> ${response.status} fault=reset-after-create (connection dropped)`);

@@ -18,16 +18,13 @@ export function readBody(req: IncomingMessage): Promise<string> {
     let size = 0;
     req.on('data', (chunk: Buffer) => {
       size += chunk.length;
-      if (size > MAX_BODY_BYTES) {
-        reject(invalidRequest('Request body too large.'));
-        req.destroy();
-        return;
-      }
-      chunks.push(chunk);
+      // Keep draining instead of destroying the socket, so the client still gets an answer.
+      if (size <= MAX_BODY_BYTES) chunks.push(chunk);
     });
-    req.on('end', () =>
-      resolve(chunks.length === 1 ? chunks[0].toString() : Buffer.concat(chunks).toString()),
-    );
+    req.on('end', () => {
+      if (size > MAX_BODY_BYTES) reject(invalidRequest('Request body too large.'));
+      else resolve(Buffer.concat(chunks).toString('utf8'));
+    });
     req.on('error', reject);
   });
 }

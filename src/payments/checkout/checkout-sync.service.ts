@@ -1,6 +1,7 @@
 import { Injectable, Logger } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { IsNull, Not, type DataSource, type EntityManager } from 'typeorm';
+import { retryOnTransientDbError } from '../common/transient-db-error.js';
 import { Checkout, Payable } from '../entities/index.js';
 import { StripeGateway, type CheckoutSession } from '../stripe/stripe.gateway.js';
 
@@ -21,8 +22,8 @@ export class CheckoutSyncService {
 
   /** Applies the session; when it is a payment, expires the payable's other open sessions. */
   async apply(checkout: Checkout, session: CheckoutSession): Promise<Checkout> {
-    const updated = await this.dataSource.transaction((manager) =>
-      this.applyWith(manager, checkout.id, session),
+    const updated = await retryOnTransientDbError(() =>
+      this.dataSource.transaction((manager) => this.applyWith(manager, checkout.id, session)),
     );
     if (isPaid(session)) await this.expireOthers(updated);
     return updated;

@@ -178,10 +178,25 @@ export class CheckoutService {
     });
     let paidMeanwhile = false;
     for (const old of earlier.filter((row) => row.id !== checkout.id && row.stripeSessionId)) {
-      const result = await this.stripe.expireSession(
-        old.stripeAccountId,
-        old.stripeSessionId as string,
-      );
+      let result: CheckoutSession;
+      try {
+        result = await this.stripe.expireSession(
+          old.stripeAccountId,
+          old.stripeSessionId as string,
+        );
+      } catch (error) {
+        // The earlier session stays open, so the new one must not: at most one open per payable.
+        this.logger.warn(`Checkout ${old.id} could not be expired; withdrawing ${checkout.id}`);
+        await this.withdraw(checkout, session);
+        throw error instanceof PaymentsException && error.code === 'StripeUnavailable'
+          ? error
+          : new PaymentsException(
+              'StripeUnavailable',
+              'An earlier checkout of this payable could not be invalidated; try again shortly',
+              [],
+              5,
+            );
+      }
       if (result.status === 'complete') {
         paidMeanwhile = paidMeanwhile || isPaid(result);
         await this.sync.apply(old, result);
@@ -198,12 +213,26 @@ export class CheckoutService {
       }
     }
     if (paidMeanwhile || (await this.locks.isPaid(lease.payableId))) {
-      await this.stripe.expireSession(checkout.stripeAccountId, session.id);
-      await this.checkouts.update({ id: checkout.id }, { state: 'expired', updatedAt: new Date() });
+      await this.withdraw(checkout, session);
       this.logger.warn(
         `Payable ${checkout.payableId} was paid while checkout ${checkout.id} was created`,
       );
       throw alreadyPaid();
+    }
+  }
+
+  /**
+   * Best effort: expires the new session whose URL never reached the caller and records it. When
+   * Stripe refuses even that, the row stays open as Stripe has it, for reconciliation to see.
+   */
+  private async withdraw(checkout: Checkout, session: CheckoutSession): Promise<void> {
+    try {
+      const expired = await this.stripe.expireSession(checkout.stripeAccountId, session.id);
+      await this.sync.apply(checkout, expired);
+    } catch (error) {
+      this.logger.error(
+        `Checkout ${checkout.id} (session ${session.id}) could not be withdrawn and stays open: ${String(error)}`,
+      );
     }
   }
 }

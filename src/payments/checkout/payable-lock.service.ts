@@ -3,6 +3,7 @@ import { InjectDataSource } from '@nestjs/typeorm';
 import { randomUUID } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { QueryFailedError, type DataSource } from 'typeorm';
+import { retryOnTransientDbError } from '../common/transient-db-error.js';
 import { Payable } from '../entities/index.js';
 import { PaymentsException } from '../errors/payments.exception.js';
 import { PAYMENTS_OPTIONS } from '../payments.module-definition.js';
@@ -38,9 +39,14 @@ export class PayableLockService {
     const token = randomUUID();
     const deadline = Date.now() + this.waitMs;
     for (let attempt = 0; ; attempt++) {
+      // Concurrent inserts of one unique key can deadlock in InnoDB; each statement is its own commit.
       const lease =
-        (await this.insertLocked(companyId, internalReferenceId, token)) ??
-        (await this.takeExisting(companyId, internalReferenceId, token));
+        (await retryOnTransientDbError(() =>
+          this.insertLocked(companyId, internalReferenceId, token),
+        )) ??
+        (await retryOnTransientDbError(() =>
+          this.takeExisting(companyId, internalReferenceId, token),
+        ));
       if (lease) return lease;
       if (Date.now() >= deadline) {
         throw new PaymentsException(
@@ -55,12 +61,14 @@ export class PayableLockService {
   }
 
   async release(lease: PayableLease): Promise<void> {
-    await this.dataSource
-      .createQueryBuilder()
-      .update(Payable)
-      .set({ lockToken: null, lockedUntil: null })
-      .where('id = :id AND lock_token = :token', { id: lease.payableId, token: lease.token })
-      .execute();
+    await retryOnTransientDbError(() =>
+      this.dataSource
+        .createQueryBuilder()
+        .update(Payable)
+        .set({ lockToken: null, lockedUntil: null })
+        .where('id = :id AND lock_token = :token', { id: lease.payableId, token: lease.token })
+        .execute(),
+    );
   }
 
   async isPaid(payableId: string): Promise<boolean> {

@@ -7,6 +7,7 @@ import {
   type ExceptionFilter,
 } from '@nestjs/common';
 import { randomUUID } from 'node:crypto';
+import { isDatabaseUnavailable } from '../common/transient-db-error.js';
 import { PaymentsException } from './payments.exception.js';
 import type { ErrorBody, ResponseError } from './response-status.js';
 
@@ -45,6 +46,14 @@ export class PaymentsExceptionFilter implements ExceptionFilter {
     if (exception instanceof HttpException) {
       const status = exception.getStatus();
       return { status, body: envelope(statusCode(status), httpMessage(exception), []) };
+    }
+    if (isDatabaseUnavailable(exception)) {
+      this.logger.warn(`Database unavailable: ${describeUnexpected(exception)}`);
+      return {
+        status: 503,
+        body: envelope('DatabaseUnavailable', 'The database is not available; try again shortly', []),
+        retryAfter: 5,
+      };
     }
     const errorId = randomUUID();
     this.logger.error(`Unexpected error ${errorId}: ${describeUnexpected(exception)}`);

@@ -14,6 +14,7 @@ export const ERROR_STATUS = {
   CheckoutNotFound: 404,
   AlreadyPaid: 409,
   CheckoutInProgress: 409,
+  TooManyRequests: 429,
   StripeError: 502,
   StripeUnavailable: 503,
   DatabaseUnavailable: 503,

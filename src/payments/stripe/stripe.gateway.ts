@@ -57,6 +57,19 @@ export class StripeGateway {
     );
   }
 
+  /** A cheap read for health checks: one attempt, bounded by `timeoutMs`; false when unreachable. */
+  async isReachable(timeoutMs: number): Promise<boolean> {
+    try {
+      await this.stripe.checkout.sessions.list(
+        { limit: 1 },
+        { timeout: timeoutMs, maxNetworkRetries: 0 },
+      );
+      return true;
+    } catch {
+      return false;
+    }
+  }
+
   /**
    * Expires an open session and returns it as Stripe now has it. Expiring a session that is no
    * longer open is a 400 without a stable code, so the session's own status decides instead.

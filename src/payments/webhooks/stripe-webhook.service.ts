@@ -2,6 +2,7 @@ import { Injectable, Logger } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import type { DataSource, EntityManager } from 'typeorm';
 import { isUniqueViolation } from '../checkout/payable-lock.service.js';
+import { retryOnTransientDbError } from '../common/transient-db-error.js';
 import { CheckoutSyncService, isPaid } from '../checkout/checkout-sync.service.js';
 import { Checkout, StripeEvent } from '../entities/index.js';
 import { StripeGateway, type StripeWebhookEvent } from '../stripe/stripe.gateway.js';
@@ -73,17 +74,19 @@ export class StripeWebhookService {
     effects: (manager: EntityManager) => Promise<void>,
   ): Promise<boolean> {
     try {
-      await this.dataSource.transaction(async (manager) => {
-        const now = new Date();
-        await manager.getRepository(StripeEvent).insert({
-          eventId: event.id,
-          type: event.type,
-          account: event.account ?? null,
-          receivedAt: now,
-          processedAt: now,
-        });
-        await effects(manager);
-      });
+      await retryOnTransientDbError(() =>
+        this.dataSource.transaction(async (manager) => {
+          const now = new Date();
+          await manager.getRepository(StripeEvent).insert({
+            eventId: event.id,
+            type: event.type,
+            account: event.account ?? null,
+            receivedAt: now,
+            processedAt: now,
+          });
+          await effects(manager);
+        }),
+      );
       return true;
     } catch (error) {
       if (isUniqueViolation(error)) return false;

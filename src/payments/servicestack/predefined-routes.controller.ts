@@ -1,0 +1,47 @@
+import {
+  All,
+  Controller,
+  HttpCode,
+  Inject,
+  NotFoundException,
+  Param,
+  Req,
+  Res,
+  UseFilters,
+} from '@nestjs/common';
+import { ApiExcludeController } from '@nestjs/swagger';
+import { PaymentsExceptionFilter } from '../errors/payments-exception.filter.js';
+import { PAYMENTS_OPTIONS } from '../payments.module-definition.js';
+import type { PaymentsModuleOptions } from '../payments.options.js';
+import { ServiceStackOperationRegistry } from './operation-registry.js';
+import { JSON_SUFFIX } from './json-suffix-routes.js';
+
+/**
+ * ServiceStack's predefined routes: `/api/{RequestDto}` (current clients, e.g.
+ * `@servicestack/client` 2.x) and `/json/reply/{RequestDto}` (older ones) run the same operation
+ * as its custom route, with that route's guards, interceptors, validation, and this module's
+ * error filter. Any verb, as in ServiceStack; they answer 200 like ServiceStack does.
+ */
+@ApiExcludeController()
+@UseFilters(PaymentsExceptionFilter)
+@Controller()
+export class PredefinedRoutesController {
+  constructor(
+    private readonly operations: ServiceStackOperationRegistry,
+    @Inject(PAYMENTS_OPTIONS) private readonly options: PaymentsModuleOptions,
+  ) {}
+
+  @All(['api/:operation', 'json/reply/:operation'])
+  @HttpCode(200)
+  run(
+    @Param('operation') name: string,
+    @Req() request: unknown,
+    @Res({ passthrough: true }) response: unknown,
+  ): Promise<unknown> {
+    const requested = name.endsWith(JSON_SUFFIX) ? name.slice(0, -JSON_SUFFIX.length) : name;
+    // Also checked here for forRootAsync, whose options are known only after routes exist.
+    const operation = this.options.predefinedRoutes === false ? undefined : this.operations.find(requested);
+    if (!operation) throw new NotFoundException(`Unknown operation: ${requested}`);
+    return operation.invoke(request, response);
+  }
+}

@@ -1,0 +1,77 @@
+import {
+  Injectable,
+  NotAcceptableException,
+  type CallHandler,
+  type ExecutionContext,
+  type NestInterceptor,
+} from '@nestjs/common';
+import { HttpAdapterHost } from '@nestjs/core';
+import { map, type Observable } from 'rxjs';
+import { PaymentsException } from '../errors/payments.exception.js';
+import { FORM_CONTENT_TYPE, markWireSource, parseFormText, restructure } from './wire-sources.js';
+
+interface WireRequest {
+  method: string;
+  headers: Record<string, string | string[] | undefined>;
+  query?: Record<string, unknown>;
+  body?: unknown;
+  rawBody?: Buffer;
+}
+
+/** A JavaScript identifier path (`fn`, `jQuery123_456`, `app.callbacks.$done`) and nothing else. */
+const CALLBACK_NAME = /^[A-Za-z0-9_.$]{1,128}$/;
+
+/**
+ * ServiceStack's format selection on every operation: JSON is the only format served
+ * (`Accept: application/json`, `?format=json` or the `.json` route suffix all get it; another
+ * `?format=` is a 406 before anything runs); `?callback=fn` on a GET answers JSONP
+ * `fn({...})` as `application/javascript`. Form bodies are read into the shape of a JSON body.
+ */
+@Injectable()
+export class WireFormatInterceptor implements NestInterceptor {
+  constructor(private readonly adapterHost: HttpAdapterHost) {}
+
+  intercept(context: ExecutionContext, next: CallHandler): Observable<unknown> {
+    const request = context.switchToHttp().getRequest<WireRequest>();
+    const format = single(request.query?.format);
+    if (format !== undefined && format.toLowerCase() !== 'json') {
+      throw new NotAcceptableException(`Only JSON is served: use ?format=json or leave format out`);
+    }
+    readFormBody(request);
+    const callback = request.method === 'GET' ? single(request.query?.callback) : undefined;
+    if (callback === undefined) return next.handle();
+    if (!CALLBACK_NAME.test(callback)) {
+      const message = 'callback may contain only letters, digits, "_", "." and "$"';
+      throw new PaymentsException('ValidationException', message, [
+        { ErrorCode: 'RegularExpression', FieldName: 'callback', Message: message },
+      ]);
+    }
+    const response: unknown = context.switchToHttp().getResponse();
+    return next.handle().pipe(
+      map((body) => {
+        const adapter = this.adapterHost.httpAdapter;
+        adapter.setHeader(response, 'Content-Type', 'application/javascript; charset=utf-8');
+        adapter.setHeader(response, 'X-Content-Type-Options', 'nosniff');
+        return `${callback}(${JSON.stringify(body ?? null)})`;
+      }),
+    );
+  }
+}
+
+function readFormBody(request: WireRequest): void {
+  const contentType = String(request.headers['content-type'] ?? '').toLowerCase();
+  if (!contentType.startsWith(FORM_CONTENT_TYPE)) return;
+  const body = request.rawBody
+    ? parseFormText(request.rawBody.toString('utf8'))
+    : typeof request.body === 'string'
+      ? parseFormText(request.body)
+      : request.body && typeof request.body === 'object'
+        ? restructure(request.body as Record<string, unknown>)
+        : undefined;
+  if (body) request.body = markWireSource(body, 'form');
+}
+
+function single(value: unknown): string | undefined {
+  if (typeof value === 'string') return value;
+  return Array.isArray(value) && typeof value[0] === 'string' ? value[0] : undefined;
+}
