@@ -34,6 +34,11 @@ export interface PaymentsModuleOptions {
   /** Replaces the x-api-key guard on every operation (not on the webhook). */
   authGuard?: Type<CanActivate>;
   rateLimit?: PaymentsRateLimitOptions;
+  /**
+   * How long companies, prices and API keys are cached per instance; a change in the database
+   * shows after at most this long. Default 10 s; 0 reads the database every time.
+   */
+  settingsCacheTtlMs?: number;
   /** How long an unreleased per-payable lock blocks others, e.g. after a crash; default 60 s. */
   lockLeaseMs?: number;
   /** How long a create waits for another create of the same payable; default 5 s. */

@@ -1,8 +1,11 @@
-import { Injectable } from '@nestjs/common';
+import { Inject, Injectable } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
 import { createHash, timingSafeEqual } from 'node:crypto';
 import type { Repository } from 'typeorm';
+import { TtlCache } from '../common/ttl-cache.js';
 import { ApiKey } from '../entities/index.js';
+import { PAYMENTS_OPTIONS } from '../payments.module-definition.js';
+import type { PaymentsModuleOptions } from '../payments.options.js';
 
 export interface ApiCaller {
   keyId: number;
@@ -16,7 +19,19 @@ export function hashApiKey(key: string): string {
 
 @Injectable()
 export class ApiKeyService {
-  constructor(@InjectRepository(ApiKey) private readonly keys: Repository<ApiKey>) {}
+  /** Keyed by the key's hash; a revoked key stops working within the cache ttl. */
+  private readonly cache: TtlCache<ApiKey | null>;
+
+  constructor(
+    @InjectRepository(ApiKey) private readonly keys: Repository<ApiKey>,
+    @Inject(PAYMENTS_OPTIONS) options: PaymentsModuleOptions,
+  ) {
+    this.cache = new TtlCache(options.settingsCacheTtlMs ?? 10_000);
+  }
+
+  invalidate(): void {
+    this.cache.invalidate();
+  }
 
   /**
    * Looked up by its SHA-256, so the lookup time does not depend on how much of a guess matches;
@@ -24,7 +39,9 @@ export class ApiKeyService {
    */
   async identify(key: string): Promise<ApiCaller | undefined> {
     const hash = hashApiKey(key);
-    const row = await this.keys.findOne({ where: { keyHash: hash, active: true } });
+    const row = await this.cache.get(hash, () =>
+      this.keys.findOne({ where: { keyHash: hash, active: true } }),
+    );
     if (!row || !timingSafeEqual(Buffer.from(row.keyHash), Buffer.from(hash))) return undefined;
     return { keyId: row.id, companyId: row.companyId };
   }

@@ -1,18 +1,35 @@
-import { Injectable } from '@nestjs/common';
+import { Inject, Injectable } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
 import type { Repository } from 'typeorm';
 import { Company } from '../entities/index.js';
+import { TtlCache } from '../common/ttl-cache.js';
 import { PaymentsException } from '../errors/payments.exception.js';
+import { PAYMENTS_OPTIONS } from '../payments.module-definition.js';
+import type { PaymentsModuleOptions } from '../payments.options.js';
 
 export type CheckoutCompany = Company & { stripeAccountId: string };
 
 @Injectable()
 export class CompanyService {
-  constructor(@InjectRepository(Company) private readonly companies: Repository<Company>) {}
+  private readonly cache: TtlCache<Company | null>;
+
+  constructor(
+    @InjectRepository(Company) private readonly companies: Repository<Company>,
+    @Inject(PAYMENTS_OPTIONS) options: PaymentsModuleOptions,
+  ) {
+    this.cache = new TtlCache(options.settingsCacheTtlMs ?? 10_000);
+  }
+
+  /** Makes a change to a company's settings visible at once on this instance. */
+  invalidate(companyId?: string): void {
+    this.cache.invalidate(companyId);
+  }
 
   /** The company, when it exists and has Stripe Checkout 1.0 settings with a connected account. */
   async checkoutCompany(companyId: string): Promise<CheckoutCompany> {
-    const company = await this.companies.findOne({ where: { id: companyId } });
+    const company = await this.cache.get(companyId, () =>
+      this.companies.findOne({ where: { id: companyId } }),
+    );
     if (!company) {
       throw PaymentsException.field(
         'CompanyNotFound',

@@ -1,8 +1,11 @@
-import { Injectable } from '@nestjs/common';
+import { Inject, Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import type { DataSource } from 'typeorm';
-import { PaymentsException } from '../errors/payments.exception.js';
+import { TtlCache } from '../common/ttl-cache.js';
 import type { LineItemSnapshot } from '../entities/index.js';
+import { PaymentsException } from '../errors/payments.exception.js';
+import { PAYMENTS_OPTIONS } from '../payments.module-definition.js';
+import type { PaymentsModuleOptions } from '../payments.options.js';
 
 export interface ArticleRequest {
   ArticleId: number;
@@ -30,13 +33,67 @@ interface PriceRow {
 /** Prices always come from our database: the country's price, else the article's default price. */
 @Injectable()
 export class PricingService {
-  constructor(@InjectDataSource() private readonly dataSource: DataSource) {}
+  /** Per company and country: the price of each article, keyed `type:article`. */
+  private readonly catalogs: TtlCache<Map<string, PriceRow>>;
+
+  constructor(
+    @InjectDataSource() private readonly dataSource: DataSource,
+    @Inject(PAYMENTS_OPTIONS) options: PaymentsModuleOptions,
+  ) {
+    this.catalogs = new TtlCache(options.settingsCacheTtlMs ?? 10_000);
+  }
+
+  /** Makes a price change visible at once on this instance. */
+  invalidate(): void {
+    this.catalogs.invalidate();
+  }
 
   async price(
     companyId: string,
     countryCode: string,
     articles: ArticleRequest[],
   ): Promise<PricedCart> {
+    const catalog = await this.catalogs.get(`${companyId}:${countryCode}`, () =>
+      this.loadCatalog(companyId, countryCode),
+    );
+    const lineItems = articles.map((article, index) => {
+      const row = catalog.get(`${article.ArticleTypeId}:${article.ArticleId}`);
+      if (!row || !row.active) {
+        throw PaymentsException.field(
+          'ArticleNotFound',
+          `Articles[${index}].ArticleId`,
+          `Article ${article.ArticleId} of type ${article.ArticleTypeId} does not exist for this company or is not active`,
+        );
+      }
+      return {
+        articleId: Number(row.articleId),
+        articleTypeId: Number(row.articleTypeId),
+        name: row.name,
+        quantity: article.Quantity,
+        unitAmount: Number(row.unitAmount),
+        vatBasisPoints: Number(row.vatBasisPoints),
+        currency: row.currency.toLowerCase(),
+      };
+    });
+    const currency = lineItems[0].currency;
+    const mixed = lineItems.findIndex((item) => item.currency !== currency);
+    if (mixed >= 0) {
+      throw PaymentsException.field(
+        'PriceNotFound',
+        `Articles[${mixed}].ArticleId`,
+        'All articles of one checkout must be priced in the same currency',
+      );
+    }
+    const snapshot = lineItems.map(({ currency: _currency, ...item }) => item);
+    const amountTotal = snapshot.reduce((sum, item) => sum + item.unitAmount * item.quantity, 0);
+    return { currency, amountTotal, lineItems: snapshot };
+  }
+
+  /** One query for every article of the company: no lookup per requested article. */
+  private async loadCatalog(
+    companyId: string,
+    countryCode: string,
+  ): Promise<Map<string, PriceRow>> {
     const rows: PriceRow[] = await this.dataSource
       .createQueryBuilder()
       .select('a.article_type_id', 'articleTypeId')
@@ -52,42 +109,12 @@ export class PricingService {
       .where('a.company_id = :companyId', { companyId })
       .andWhere('(p.country_code = :countryCode OR p.country_code IS NULL)', { countryCode })
       .getRawMany();
-    const byArticle = new Map<string, PriceRow>();
+    const catalog = new Map<string, PriceRow>();
     for (const row of rows) {
       const key = `${row.articleTypeId}:${row.articleId}`;
-      const known = byArticle.get(key);
-      if (!known || (known.countryCode === null && row.countryCode !== null))
-        byArticle.set(key, row);
+      const known = catalog.get(key);
+      if (!known || (known.countryCode === null && row.countryCode !== null)) catalog.set(key, row);
     }
-    const lineItems = articles.map((article, index) => {
-      const row = byArticle.get(`${article.ArticleTypeId}:${article.ArticleId}`);
-      if (!row || !row.active) {
-        throw PaymentsException.field(
-          'ArticleNotFound',
-          `Articles[${index}].ArticleId`,
-          `Article ${article.ArticleId} of type ${article.ArticleTypeId} does not exist for this company or is not active`,
-        );
-      }
-      return { row, quantity: article.Quantity };
-    });
-    const currency = lineItems[0].row.currency.toLowerCase();
-    const mixed = lineItems.findIndex(({ row }) => row.currency.toLowerCase() !== currency);
-    if (mixed >= 0) {
-      throw PaymentsException.field(
-        'PriceNotFound',
-        `Articles[${mixed}].ArticleId`,
-        'All articles of one checkout must be priced in the same currency',
-      );
-    }
-    const snapshot = lineItems.map(({ row, quantity }) => ({
-      articleId: Number(row.articleId),
-      articleTypeId: Number(row.articleTypeId),
-      name: row.name,
-      quantity,
-      unitAmount: Number(row.unitAmount),
-      vatBasisPoints: Number(row.vatBasisPoints),
-    }));
-    const amountTotal = snapshot.reduce((sum, item) => sum + item.unitAmount * item.quantity, 0);
-    return { currency, amountTotal, lineItems: snapshot };
+    return catalog;
   }
 }
