@@ -1,3 +1,4 @@
+/* global clearInterval, setInterval, setTimeout, structuredClone */
 // The Stripe emulator as its own process for the benchmark, with a request counter.
 // Started by bench/run.mjs through child_process.fork: it answers { type: 'counts' } over the IPC
 // channel and exits when the channel closes (so it never outlives the bench).

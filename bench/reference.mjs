@@ -1,3 +1,4 @@
+/* global AbortSignal, Buffer, fetch */
 // A minimal hand-written reference of POST /payment/stripe/v1/checkout for the benchmark: plain
 // node:http + better-sqlite3 (the service's driver, same pragmas) + fetch to the same Stripe
 // emulator. Same work per new payable as the service: API key, company and prices read from
@@ -19,7 +20,6 @@ const PORT = Number(process.env.PORT ?? 0);
 const COMPANY_ID = '3fa85f64-5717-4562-b3fc-2c963f66afa6';
 const ACCOUNT = 'acct_1DemoSalonSE0001';
 const LEASE_MS = 60_000;
-const SESSION_MINUTES = 60;
 
 // ---- database: same driver and pragmas as TypeORM's better-sqlite3 driver (foreign keys, WAL)
 const db = new Database(DB_PATH, { timeout: 5000 });
@@ -172,8 +172,7 @@ function validate(body) {
 function formEncode(value, prefix, out = []) {
   if (value === undefined || value === null) return out;
   if (typeof value === 'object') {
-    for (const [k, v] of Object.entries(value))
-      formEncode(v, prefix ? `${prefix}[${k}]` : k, out);
+    for (const [k, v] of Object.entries(value)) formEncode(v, prefix ? `${prefix}[${k}]` : k, out);
   } else {
     out.push(`${encodeURIComponent(prefix)}=${encodeURIComponent(String(value))}`);
   }
@@ -290,11 +289,22 @@ async function createCheckout(req, res) {
   const lockedUntil = new Date(now.getTime() + LEASE_MS).toISOString();
   let payableId = randomUUID();
   const inserted = sql.insertPayable.run(
-    payableId, company.id, body.InternalReferenceId, token, lockedUntil, nowIso, nowIso,
+    payableId,
+    company.id,
+    body.InternalReferenceId,
+    token,
+    lockedUntil,
+    nowIso,
+    nowIso,
   );
   if (inserted.changes === 0) {
     const leased = sql.leasePayable.get(
-      token, lockedUntil, nowIso, company.id, body.InternalReferenceId, nowIso,
+      token,
+      lockedUntil,
+      nowIso,
+      company.id,
+      body.InternalReferenceId,
+      nowIso,
     );
     if (!leased)
       return problem(res, 409, 'CheckoutInProgress', 'Another checkout is being created');
@@ -330,9 +340,19 @@ async function createCheckout(req, res) {
     else params.redirect_on_completion = 'never';
     const idempotencyKey = `checkout-${checkoutId}`;
     sql.insertCheckout.run(
-      checkoutId, payableId, company.id, uiMode, company.stripe_account_id, amountTotal, currency,
-      JSON.stringify(lineItems), JSON.stringify(params), idempotencyKey, expiresAt.toISOString(),
-      nowIso, nowIso,
+      checkoutId,
+      payableId,
+      company.id,
+      uiMode,
+      company.stripe_account_id,
+      amountTotal,
+      currency,
+      JSON.stringify(lineItems),
+      JSON.stringify(params),
+      idempotencyKey,
+      expiresAt.toISOString(),
+      nowIso,
+      nowIso,
     );
     let session;
     try {
@@ -343,7 +363,11 @@ async function createCheckout(req, res) {
       return problem(res, 502, 'StripeError', error.message);
     }
     sql.openCheckout.run(
-      session.id, session.payment_status, session.url ?? null, new Date().toISOString(), checkoutId,
+      session.id,
+      session.payment_status,
+      session.url ?? null,
+      new Date().toISOString(),
+      checkoutId,
     );
     return send(res, 200, {
       SessionId: session.id,

@@ -8,8 +8,10 @@ import { AppModule } from './app.module.js';
 import type { AppConfig } from './config/app-config.js';
 import { sqlStatsEnabled, sqlStatsSnapshot } from './database/query-counter.js';
 import { ensureDatabaseExists } from './database/typeorm-options.js';
-import { seedDemoData } from './payments/index.js';
+import { HttpDrain } from './http-drain.js';
+import { ReadinessService, seedDemoData } from './payments/index.js';
 import type { PaymentsStripeOptions } from './payments/index.js';
+import { useServiceStackBodyParsers } from './payments/servicestack/body-parser-errors.js';
 import { startStripeEmulator, type StripeEmulator } from './stripe-emulator/index.js';
 import { setupSwagger } from './swagger.js';
 
@@ -18,6 +20,8 @@ export interface RunningService {
   url: string;
   emulator: StripeEmulator | undefined;
   close(): Promise<void>;
+  /** Graceful stop: not ready, no new connections, requests in flight answered, then close(). */
+  shutdown(graceMs?: number): Promise<void>;
 }
 
 const LEVELS: LogLevel[] = ['fatal', 'error', 'warn', 'log', 'debug', 'verbose'];
@@ -32,7 +36,7 @@ export async function startService(config: AppConfig): Promise<RunningService> {
     bufferLogs: false,
     logger: LEVELS.slice(0, LEVELS.indexOf(config.logLevel) + 1),
   });
-  app.enableShutdownHooks();
+  useServiceStackBodyParsers(app); // malformed JSON → 400, > 100 kB → 413, as ResponseStatus
   if (sqlStatsEnabled()) {
     const http = app.getHttpAdapter(); // the benchmark reads the SQL statement count here
     http.get('/_stats', (_req: unknown, res: unknown) => http.reply(res, sqlStatsSnapshot(), 200));
@@ -40,17 +44,28 @@ export async function startService(config: AppConfig): Promise<RunningService> {
   setupSwagger(app);
   await app.listen(config.port, '0.0.0.0');
   const url = `http://127.0.0.1:${(app.getHttpServer().address() as { port: number }).port}`;
+  const drain = new HttpDrain(app.getHttpServer());
   if (config.nodeEnv !== 'production') {
     const seeded = await seedDemoData(app.get<DataSource>(getDataSourceToken()));
     if (seeded) logger.log('Seeded the demo companies, articles and API keys');
   }
+  const close = async () => {
+    await app.close();
+    await emulator?.close();
+  };
   return {
     app,
     url,
     emulator,
-    async close() {
-      await app.close();
-      await emulator?.close();
+    close,
+    async shutdown(graceMs = 25_000) {
+      app.get(ReadinessService).markShuttingDown();
+      const inFlight = drain.requestsInFlight;
+      logger.log(`Shutting down: waiting for ${inFlight} request(s) in flight`);
+      if (!(await drain.drain(graceMs))) {
+        logger.warn(`Requests still in flight after ${graceMs} ms were cut off`);
+      }
+      await close();
     },
   };
 }

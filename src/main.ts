@@ -1,5 +1,5 @@
 import { ConfigError, loadConfig } from './config/app-config.js';
-import { startService } from './bootstrap.js';
+import { startService, type RunningService } from './bootstrap.js';
 import { DEMO_COMPANIES } from './payments/seed/demo-data.js';
 
 async function main(): Promise<void> {
@@ -14,6 +14,7 @@ async function main(): Promise<void> {
     throw error;
   }
   const service = await startService(config);
+  stopGracefullyOn(['SIGTERM', 'SIGINT'], service);
   const salon = DEMO_COMPANIES[0];
   const body = JSON.stringify({
     CompanyId: salon.id,
@@ -33,6 +34,24 @@ async function main(): Promise<void> {
       `  curl -s -X POST ${service.url}/payment/stripe/v1/checkout -H 'Content-Type: application/json' -H 'x-api-key: ${salon.apiKey}' -d '${body}'\n`,
     );
   }
+}
+
+/** Drain, close, exit 0 on the first signal; a second one stops at once (an impatient Ctrl-C). */
+function stopGracefullyOn(signals: NodeJS.Signals[], service: RunningService): void {
+  let stopping = false;
+  const stop = (signal: NodeJS.Signals) => {
+    if (stopping) process.exit(1);
+    stopping = true;
+    console.log(`${signal} received: finishing the requests in flight, then exiting`);
+    service.shutdown().then(
+      () => process.exit(0),
+      (error: unknown) => {
+        console.error(`Shutdown failed: ${error instanceof Error ? error.message : String(error)}`);
+        process.exit(1);
+      },
+    );
+  };
+  for (const signal of signals) process.on(signal, stop);
 }
 
 main().catch((error: unknown) => {

@@ -1,4 +1,5 @@
-import { Module } from '@nestjs/common';
+import { Module, type DynamicModule } from '@nestjs/common';
+import { DiscoveryService } from '@nestjs/core';
 import { ScheduleModule } from '@nestjs/schedule';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import { ApiKeyGuard } from './auth/api-key.guard.js';
@@ -13,7 +14,12 @@ import { CompanyService } from './companies/company.service.js';
 import { PAYMENTS_ENTITIES } from './entities/index.js';
 import { HealthController } from './health/health.controller.js';
 import { ReadinessService } from './health/readiness.service.js';
-import { PAYMENTS_OPTIONS, PaymentsConfigurableModule } from './payments.module-definition.js';
+import {
+  PAYMENTS_ASYNC_OPTIONS_TYPE,
+  PAYMENTS_OPTIONS,
+  PAYMENTS_OPTIONS_TYPE,
+  PaymentsConfigurableModule,
+} from './payments.module-definition.js';
 import type { PaymentsModuleOptions } from './payments.options.js';
 import { PricingService } from './pricing/pricing.service.js';
 import { RateLimitGuard } from './rate-limit/rate-limit.guard.js';
@@ -24,6 +30,11 @@ import {
 } from './rate-limit/rate-limit.store.js';
 import { ReconciliationScheduler } from './reconciliation/reconciliation.scheduler.js';
 import { ReconciliationService } from './reconciliation/reconciliation.service.js';
+import { ServiceStackOperationRegistry } from './servicestack/operation-registry.js';
+import {
+  withPredefinedRoutes,
+  type PredefinedRoutesSwitch,
+} from './servicestack/predefined-routes.js';
 import { StripeGateway } from './stripe/stripe.gateway.js';
 import { StripeWebhookController } from './webhooks/stripe-webhook.controller.js';
 import { StripeWebhookService } from './webhooks/stripe-webhook.service.js';
@@ -47,6 +58,8 @@ import { StripeWebhookService } from './webhooks/stripe-webhook.service.js';
     StripeGateway,
     ReadinessService,
     RateLimitGuard,
+    DiscoveryService,
+    ServiceStackOperationRegistry,
     {
       provide: RATE_LIMIT_STORE,
       inject: [PAYMENTS_OPTIONS],
@@ -56,4 +69,14 @@ import { StripeWebhookService } from './webhooks/stripe-webhook.service.js';
   ],
   exports: [StripeGateway, CheckoutService, ReconciliationService, ReadinessService],
 })
-export class PaymentsModule extends PaymentsConfigurableModule {}
+export class PaymentsModule extends PaymentsConfigurableModule {
+  static override forRoot(options: typeof PAYMENTS_OPTIONS_TYPE): DynamicModule {
+    return withPredefinedRoutes(super.forRoot(options), options.predefinedRoutes);
+  }
+
+  static override forRootAsync(
+    options: typeof PAYMENTS_ASYNC_OPTIONS_TYPE & PredefinedRoutesSwitch,
+  ): DynamicModule {
+    return withPredefinedRoutes(super.forRootAsync(options), options.predefinedRoutes);
+  }
+}

@@ -54,7 +54,9 @@ describe(`Stripe faults on create (${TEST_DB})`, () => {
   const createAttempts = (ref: string) =>
     emulator.requests.filter(
       (r) =>
-        r.method === 'POST' && r.path === '/v1/checkout/sessions' && r.params.client_reference_id === ref,
+        r.method === 'POST' &&
+        r.path === '/v1/checkout/sessions' &&
+        r.params.client_reference_id === ref,
     );
   const emulatedSessions = (ref: string) =>
     emulator.sessions(SALON_ACCOUNT).filter((s) => s.client_reference_id === ref);

@@ -37,6 +37,8 @@ export interface TestAppOptions {
   db?: TestDatabase;
   emulator?: StripeEmulator;
   module?: Partial<PaymentsModuleOptions>;
+  /** Reach the database through another URL, e.g. a TCP proxy in front of `db`. */
+  dbUrl?: string;
 }
 
 @Module({})
@@ -66,7 +68,7 @@ export async function startTestApp(options: TestAppOptions = {}): Promise<TestAp
       faults: true,
     }));
   const app = await NestFactory.create(
-    TestHostModule.with(db.url, {
+    TestHostModule.with(options.dbUrl ?? db.url, {
       stripe: {
         secretKey: 'sk_test_e2e',
         apiUrl: emulator.url,

@@ -50,8 +50,8 @@ export function isDatabaseUnavailable(error: unknown): boolean {
 export interface RetryOptions {
   /** Total runs including the first; default 3. */
   attempts?: number;
-  /** Told about each retry, e.g. for a log line. */
-  onRetry?: (error: unknown, attempt: number) => void;
+  /** Awaited before each retry, e.g. for a log line. */
+  onRetry?: (error: unknown, attempt: number) => void | Promise<void>;
 }
 
 /**
@@ -68,7 +68,7 @@ export async function retryOnTransientDbError<T>(
       return await fn();
     } catch (error) {
       if (attempt >= attempts || !isTransientDbError(error)) throw error;
-      onRetry?.(error, attempt);
+      await onRetry?.(error, attempt);
       // Jittered, so two transactions that deadlocked do not collide again in lockstep.
       await sleep(20 * attempt * (0.5 + Math.random()));
     }

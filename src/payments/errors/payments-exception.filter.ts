@@ -51,7 +51,11 @@ export class PaymentsExceptionFilter implements ExceptionFilter {
       this.logger.warn(`Database unavailable: ${describeUnexpected(exception)}`);
       return {
         status: 503,
-        body: envelope('DatabaseUnavailable', 'The database is not available; try again shortly', []),
+        body: envelope(
+          'DatabaseUnavailable',
+          'The database is not available; try again shortly',
+          [],
+        ),
         retryAfter: 5,
       };
     }

@@ -1,10 +1,4 @@
-import {
-  Controller,
-  Get,
-  Query,
-  ServiceUnavailableException,
-  UseFilters,
-} from '@nestjs/common';
+import { Controller, Get, Query, ServiceUnavailableException, UseFilters } from '@nestjs/common';
 import { ApiExcludeController } from '@nestjs/swagger';
 import { InjectDataSource } from '@nestjs/typeorm';
 import type { DataSource } from 'typeorm';

@@ -18,7 +18,7 @@ interface ErrorReply {
 /** body-parser's error types → ServiceStack's code and a message of ours (theirs quote the body). */
 const BODY_ERRORS: Record<string, [code: string, message: string]> = {
   'entity.parse.failed': ['SerializationException', 'The request body could not be parsed'],
-  'entity.too.large': ['PayloadTooLarge', `The request body is larger than ${BODY_LIMIT}`],
+  'entity.too.large': ['PayloadTooLarge', 'The request body is larger than 100 kB'],
   'parameters.too.many': ['PayloadTooLarge', 'The form has too many fields'],
   'charset.unsupported': ['UnsupportedMediaType', 'Send the request body as UTF-8'],
   'encoding.unsupported': ['UnsupportedMediaType', 'The Content-Encoding is not supported'],

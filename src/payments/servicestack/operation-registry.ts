@@ -1,6 +1,12 @@
-import { Injectable, type OnApplicationBootstrap } from '@nestjs/common';
-import { ROUTE_ARGS_METADATA } from '@nestjs/common/constants.js';
-import { DiscoveryService, ExternalContextCreator, MetadataScanner } from '@nestjs/core';
+import { Injectable, RequestMethod, type OnApplicationBootstrap } from '@nestjs/common';
+import { METHOD_METADATA } from '@nestjs/common/constants.js';
+import { DiscoveryService, HttpAdapterHost, MetadataScanner, ModulesContainer } from '@nestjs/core';
+import { GuardsConsumer, GuardsContextCreator } from '@nestjs/core/guards/index.js';
+import type { NestContainer } from '@nestjs/core/injector/container.js';
+import type { InstanceWrapper } from '@nestjs/core/injector/instance-wrapper.js';
+import { InterceptorsConsumer, InterceptorsContextCreator } from '@nestjs/core/interceptors/index.js';
+import { PipesConsumer, PipesContextCreator } from '@nestjs/core/pipes/index.js';
+import { RouterExecutionContext } from '@nestjs/core/router/router-execution-context.js';
 import { PredefinedRouteParamsFactory } from './predefined-route-params.factory.js';
 import {
   requestDtoOf,
@@ -11,8 +17,11 @@ import {
 export interface ServiceStackOperationEntry {
   /** The request DTO name, as in `/api/{name}`. */
   name: string;
-  /** Runs the controller method with its own guards, interceptors and pipes. */
-  invoke(req: unknown, res: unknown): Promise<unknown>;
+  /**
+   * Runs the controller method as its own route would: its guards, interceptors, pipes, status
+   * code and headers, and sends the response. Errors are thrown to the caller's filter.
+   */
+  invoke(req: unknown, res: unknown, next: () => void): Promise<void>;
 }
 
 /**
@@ -24,11 +33,11 @@ export interface ServiceStackOperationEntry {
 export class ServiceStackOperationRegistry implements OnApplicationBootstrap {
   private operations: Map<string, ServiceStackOperationEntry> | undefined;
   private readonly scanner = new MetadataScanner();
-  private readonly paramsFactory = new PredefinedRouteParamsFactory();
 
   constructor(
     private readonly discovery: DiscoveryService,
-    private readonly contextCreator: ExternalContextCreator,
+    private readonly modules: ModulesContainer,
+    private readonly adapterHost: HttpAdapterHost,
   ) {}
 
   onApplicationBootstrap(): void {
@@ -46,13 +55,14 @@ export class ServiceStackOperationRegistry implements OnApplicationBootstrap {
   }
 
   private discover(): Map<string, ServiceStackOperationEntry> {
+    const context = this.executionContext();
     const operations = new Map<string, ServiceStackOperationEntry>();
     for (const wrapper of this.discovery.getControllers()) {
       const instance = wrapper.instance as Record<string, unknown> | undefined;
-      if (!instance || !wrapper.isDependencyTreeStatic()) continue;
+      if (!instance || !wrapper.host || !wrapper.isDependencyTreeStatic()) continue;
       const prototype = Object.getPrototypeOf(instance) as object;
       for (const method of this.scanner.getAllMethodNames(prototype)) {
-        const entry = this.entry(instance, method);
+        const entry = this.entry(context, wrapper, method);
         if (!entry) continue;
         const key = entry.name.toLowerCase();
         if (operations.has(key)) {
@@ -64,13 +74,19 @@ export class ServiceStackOperationRegistry implements OnApplicationBootstrap {
     return operations;
   }
 
-  private entry(instance: Record<string, unknown>, method: string): ServiceStackOperationEntry | undefined {
+  private entry(
+    context: RouterExecutionContext,
+    wrapper: InstanceWrapper,
+    method: string,
+  ): ServiceStackOperationEntry | undefined {
+    const instance = wrapper.instance as Record<string, unknown>;
     const callback = instance[method] as (...args: unknown[]) => unknown;
     const metadata = Reflect.getMetadata(SERVICESTACK_OPERATION, callback) as
       | ServiceStackOperationMetadata
       | undefined;
     if (!metadata) return undefined;
-    const controller = instance.constructor as new () => unknown;
+    // eslint-disable-next-line @typescript-eslint/no-unsafe-function-type
+    const controller = instance.constructor as Function;
     const request = requestDtoOf(controller, method);
     if (!request) {
       throw new Error(
@@ -78,21 +94,26 @@ export class ServiceStackOperationRegistry implements OnApplicationBootstrap {
           'add a @Body() or @Query() parameter typed with a class-validator DTO',
       );
     }
-    const handler = this.contextCreator.create(
-      instance,
-      callback,
-      method,
-      ROUTE_ARGS_METADATA,
-      this.paramsFactory,
-      undefined,
-      undefined,
-      // Errors propagate to the predefined route's own PaymentsExceptionFilter (the module's one).
-      { guards: true, interceptors: true, filters: false },
-      'http',
-    ) as (...args: unknown[]) => Promise<unknown>;
-    return {
-      name: metadata.name ?? request.dto.name,
-      invoke: (req, res) => handler(req, res, undefined),
-    };
+    const verb = (Reflect.getMetadata(METHOD_METADATA, callback) as RequestMethod | undefined) ?? RequestMethod.POST;
+    const handler = context.create(instance, callback, method, wrapper.host!.token, verb);
+    return { name: metadata.name ?? request.dto.name, invoke: handler };
+  }
+
+  /**
+   * Nest's own route pipeline with the module's enhancers (looked up in the controller's module)
+   * and without the app's global ones: those already ran for the predefined route itself.
+   */
+  private executionContext(): RouterExecutionContext {
+    const container = { getModules: () => this.modules } as unknown as NestContainer;
+    return new RouterExecutionContext(
+      new PredefinedRouteParamsFactory(),
+      new PipesContextCreator(container),
+      new PipesConsumer(),
+      new GuardsContextCreator(container),
+      new GuardsConsumer(),
+      new InterceptorsContextCreator(container),
+      new InterceptorsConsumer(),
+      this.adapterHost.httpAdapter,
+    );
   }
 }

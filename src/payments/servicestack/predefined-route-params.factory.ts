@@ -1,5 +1,6 @@
 import type { ParamData } from '@nestjs/common';
 import { RouteParamtypes } from '@nestjs/common/internal';
+import type { IRouteParamsFactory } from '@nestjs/core/router/interfaces/route-params-factory.interface.js';
 import { RouteParamsFactory } from '@nestjs/core/router/route-params-factory.js';
 import { markWireSource, wireSourceOf } from './wire-sources.js';
 
@@ -18,18 +19,23 @@ const QUERY_VERBS = new Set(['GET', 'HEAD', 'DELETE', 'OPTIONS']);
  * method takes it with `@Body()` or `@Query()` (a POST with an empty body falls back to the query
  * string). Every other parameter resolves as on the operation's own route.
  */
-export class PredefinedRouteParamsFactory {
+export class PredefinedRouteParamsFactory implements IRouteParamsFactory {
   private readonly nest = new RouteParamsFactory();
 
-  exchangeKeyForValue(type: number, data: ParamData | undefined, args: unknown[]): unknown {
-    const [req, res, next] = args as [PredefinedRequest, unknown, () => void];
-    if (type !== Number(RouteParamtypes.BODY) && type !== Number(RouteParamtypes.QUERY)) {
+  exchangeKeyForValue<TRequest extends Record<string, any>, TResponse, TResult>(
+    type: RouteParamtypes | string,
+    data: ParamData | undefined,
+    { req, res, next }: { req: TRequest; res: TResponse; next: () => void },
+  ): TResult | null {
+    if (Number(type) !== RouteParamtypes.BODY && Number(type) !== RouteParamtypes.QUERY) {
       return this.nest.exchangeKeyForValue(type, data as string, { req, res, next });
     }
-    const fields = requestFields(req);
-    return typeof data === 'string' && fields && typeof fields === 'object'
-      ? (fields as Record<string, unknown>)[data]
-      : fields;
+    const fields = requestFields(req as unknown as PredefinedRequest);
+    return (
+      typeof data === 'string' && fields && typeof fields === 'object'
+        ? (fields as Record<string, unknown>)[data]
+        : fields
+    ) as TResult;
   }
 }
 

@@ -3,6 +3,7 @@ import {
   Controller,
   HttpCode,
   Inject,
+  Next,
   NotFoundException,
   Param,
   Req,
@@ -20,7 +21,8 @@ import { JSON_SUFFIX } from './json-suffix-routes.js';
  * ServiceStack's predefined routes: `/api/{RequestDto}` (current clients, e.g.
  * `@servicestack/client` 2.x) and `/json/reply/{RequestDto}` (older ones) run the same operation
  * as its custom route, with that route's guards, interceptors, validation, and this module's
- * error filter. Any verb, as in ServiceStack; they answer 200 like ServiceStack does.
+ * error filter (the status code and headers are the operation's own). Any verb, as in
+ * ServiceStack; the request DTO comes from the query string on GET and from the body otherwise.
  */
 @ApiExcludeController()
 @UseFilters(PaymentsExceptionFilter)
@@ -33,15 +35,16 @@ export class PredefinedRoutesController {
 
   @All(['api/:operation', 'json/reply/:operation'])
   @HttpCode(200)
-  run(
+  async run(
     @Param('operation') name: string,
     @Req() request: unknown,
-    @Res({ passthrough: true }) response: unknown,
-  ): Promise<unknown> {
+    @Res() response: unknown,
+    @Next() next: () => void,
+  ): Promise<void> {
     const requested = name.endsWith(JSON_SUFFIX) ? name.slice(0, -JSON_SUFFIX.length) : name;
     // Also checked here for forRootAsync, whose options are known only after routes exist.
     const operation = this.options.predefinedRoutes === false ? undefined : this.operations.find(requested);
     if (!operation) throw new NotFoundException(`Unknown operation: ${requested}`);
-    return operation.invoke(request, response);
+    await operation.invoke(request, response, next);
   }
 }

@@ -1,0 +1,32 @@
+import request from 'supertest';
+import { startService, type RunningService } from '../../src/bootstrap.js';
+import { loadConfig } from '../../src/config/app-config.js';
+import { createTestDatabase } from './test-database.js';
+
+export interface StandaloneService extends RunningService {
+  http: ReturnType<typeof request>;
+}
+
+/**
+ * The standalone service exactly as `npm start` builds it (Swagger UI, body parsers, bundled
+ * Stripe emulator), on a fresh test database with the demo data and a free port.
+ */
+export async function startStandaloneService(): Promise<StandaloneService> {
+  const db = await createTestDatabase();
+  const config = loadConfig({
+    NODE_ENV: 'test',
+    DB_URL: db.url,
+    PORT: '0',
+    STRIPE_EMULATOR_PORT: '0',
+    LOG_LEVEL: 'error',
+  });
+  const service = await startService(config);
+  return {
+    ...service,
+    http: request(service.url),
+    async close() {
+      await service.close();
+      await db.drop();
+    },
+  };
+}
