@@ -21,11 +21,17 @@ const { loadConfig } = await import(join(root, 'dist/src/config/app-config.js'))
 const { buildOpenApiDocument } = await import(join(root, 'dist/src/swagger.js'));
 
 // An in-memory database and an unreachable Stripe: the document needs the routes, nothing else.
-const config = loadConfig({ DB_URL: 'sqlite::memory:', NODE_ENV: 'development', LOG_LEVEL: 'error' });
+const config = loadConfig({
+  DB_URL: 'sqlite::memory:',
+  NODE_ENV: 'development',
+  LOG_LEVEL: 'error',
+});
 const stripe = { secretKey: 'sk_test_openapi_export', apiUrl: 'http://127.0.0.1:9' };
 const app = await NestFactory.create(AppModule.forConfig(config, stripe), { logger: false });
 try {
   const document = buildOpenApiDocument(app);
+  const { default: SwaggerParser } = await import('@apidevtools/swagger-parser');
+  await SwaggerParser.validate(JSON.parse(JSON.stringify(document)));
   const file = join(root, 'openapi.json');
   writeFileSync(file, `${JSON.stringify(document, null, 2)}\n`);
   console.log(`Wrote ${file} (${Object.keys(document.paths).length} paths)`);

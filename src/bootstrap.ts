@@ -1,6 +1,5 @@
 import 'reflect-metadata';
 import { Logger, type INestApplication, type LogLevel } from '@nestjs/common';
-import { NestFactory } from '@nestjs/core';
 import { randomBytes } from 'node:crypto';
 import { getDataSourceToken } from '@nestjs/typeorm';
 import type { DataSource } from 'typeorm';
@@ -8,10 +7,10 @@ import { AppModule } from './app.module.js';
 import type { AppConfig } from './config/app-config.js';
 import { sqlStatsEnabled, sqlStatsSnapshot } from './database/query-counter.js';
 import { ensureDatabaseExists } from './database/typeorm-options.js';
+import { createHttpApp } from './http-app.js';
 import { HttpDrain } from './http-drain.js';
 import { ReadinessService, seedDemoData } from './payments/index.js';
 import type { PaymentsStripeOptions } from './payments/index.js';
-import { useServiceStackBodyParsers } from './payments/servicestack/body-parser-errors.js';
 import { startStripeEmulator, type StripeEmulator } from './stripe-emulator/index.js';
 import { setupSwagger } from './swagger.js';
 
@@ -31,12 +30,11 @@ export async function startService(config: AppConfig): Promise<RunningService> {
   const logger = new Logger('Payments');
   await ensureDatabaseExists(config.database);
   const { stripe, emulator } = await stripeTarget(config, logger);
-  const app = await NestFactory.create(AppModule.forConfig(config, stripe), {
-    rawBody: true,
-    bufferLogs: false,
-    logger: LEVELS.slice(0, LEVELS.indexOf(config.logLevel) + 1),
-  });
-  useServiceStackBodyParsers(app); // malformed JSON → 400, > 100 kB → 413, as ResponseStatus
+  const app = await createHttpApp(
+    AppModule.forConfig(config, stripe),
+    config.httpAdapter,
+    LEVELS.slice(0, LEVELS.indexOf(config.logLevel) + 1),
+  );
   if (sqlStatsEnabled()) {
     const http = app.getHttpAdapter(); // the benchmark reads the SQL statement count here
     http.get('/_stats', (_req: unknown, res: unknown) => http.reply(res, sqlStatsSnapshot(), 200));

@@ -65,6 +65,10 @@ export function setupSwagger(app: INestApplication): void {
     jsonDocumentUrl: 'openapi.json',
     raw: ['json'],
     customSiteTitle: 'Payments — Stripe Checkout',
-    swaggerOptions: { persistAuthorization: true, displayOperationId: true },
+    swaggerOptions: {
+      persistAuthorization: true,
+      displayOperationId: true,
+      defaultModelExpandDepth: 3,
+    },
   });
 }

@@ -8,6 +8,7 @@ export type LogLevel = (typeof LOG_LEVELS)[number];
 export interface AppConfig {
   nodeEnv: string;
   port: number;
+  httpAdapter: 'express' | 'fastify';
   database: DatabaseTarget;
   logLevel: LogLevel;
   stripe: {
@@ -48,9 +49,14 @@ export function loadConfig(env: Env = process.env): AppConfig {
   if (!LOG_LEVELS.includes(logLevel)) {
     throw new ConfigError(`LOG_LEVEL: expected one of ${LOG_LEVELS.join(', ')}`);
   }
+  const httpAdapter = optional(env.HTTP_ADAPTER) ?? 'express';
+  if (httpAdapter !== 'express' && httpAdapter !== 'fastify') {
+    throw new ConfigError('HTTP_ADAPTER: expected express or fastify');
+  }
   return {
     nodeEnv,
     port: integer(env, 'PORT', 3000, 0, 65535),
+    httpAdapter,
     database: parseDatabaseUrl(env.DB_URL ?? 'sqlite:./data/payments.sqlite'),
     logLevel,
     stripe: {

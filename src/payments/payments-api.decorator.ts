@@ -38,6 +38,8 @@ export function PaymentsApi(
     UseFilters(PaymentsExceptionFilter),
     UseInterceptors(WireFormatInterceptor),
     UsePipes(validation),
-    ...(authenticated ? [UseGuards(PaymentsAuthGuard, RateLimitGuard), ApiSecurity('x-api-key')] : []),
+    ...(authenticated
+      ? [UseGuards(PaymentsAuthGuard, RateLimitGuard), ApiSecurity('x-api-key')]
+      : []),
   );
 }

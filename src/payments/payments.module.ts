@@ -64,7 +64,9 @@ import { StripeWebhookService } from './webhooks/stripe-webhook.service.js';
       provide: RATE_LIMIT_STORE,
       inject: [PAYMENTS_OPTIONS],
       useFactory: ({ rateLimit }: PaymentsModuleOptions) =>
-        rateLimit?.redisUrl ? new RedisRateLimitStore(rateLimit.redisUrl) : new MemoryRateLimitStore(),
+        rateLimit?.redisUrl
+          ? new RedisRateLimitStore(rateLimit.redisUrl)
+          : new MemoryRateLimitStore(),
     },
   ],
   exports: [StripeGateway, CheckoutService, ReconciliationService, ReadinessService],

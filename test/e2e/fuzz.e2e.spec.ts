@@ -28,8 +28,8 @@ function mutate(body: Record<string, unknown>, mutations: fc.Arbitrary<unknown>[
     else if (m.kind === 'case' && m.field in out) {
       out[m.field.toLowerCase()] = out[m.field];
       delete out[m.field];
-    } else if (m.kind === 'article' && Array.isArray(out.Articles) && out.Articles[0]) {
-      (out.Articles[0] as Record<string, unknown>)[m.field] = m.value;
+    } else if (m.kind === 'article' && Array.isArray(out.Articles) && isObject(out.Articles[0])) {
+      out.Articles[0][m.field] = m.value;
     }
   }
   return out;
@@ -71,3 +71,7 @@ describe(`fuzzing the create endpoint (${TEST_DB})`, () => {
     expect(statuses.get(400)).toBeGreaterThan(0);
   }, 120_000);
 });
+
+function isObject(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}

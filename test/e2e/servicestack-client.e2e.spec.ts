@@ -61,7 +61,8 @@ describe(`@servicestack/client JsonServiceClient (${TEST_DB})`, () => {
   function jsonReplyClient(): JsonServiceClient {
     const client = new JsonServiceClient(t.url);
     client.basePath = '';
-    client.requestFilter = (request) => (request.headers as Headers).set('x-api-key', 'demo-api-key');
+    client.requestFilter = (request) =>
+      (request.headers as Headers).set('x-api-key', 'demo-api-key');
     client.urlFilter = (url) => urls.push(url);
     return client;
   }

@@ -2,6 +2,7 @@ import request from 'supertest';
 import { startService, type RunningService } from '../../src/bootstrap.js';
 import { loadConfig } from '../../src/config/app-config.js';
 import { createTestDatabase } from './test-database.js';
+import { TEST_ADAPTER } from './test-app.js';
 
 export interface StandaloneService extends RunningService {
   http: ReturnType<typeof request>;
@@ -19,6 +20,7 @@ export async function startStandaloneService(): Promise<StandaloneService> {
     PORT: '0',
     STRIPE_EMULATOR_PORT: '0',
     LOG_LEVEL: 'error',
+    HTTP_ADAPTER: TEST_ADAPTER,
   });
   const service = await startService(config);
   return {

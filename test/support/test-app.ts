@@ -1,5 +1,4 @@
 import type { INestApplication } from '@nestjs/common';
-import { NestFactory } from '@nestjs/core';
 import { getDataSourceToken, TypeOrmModule } from '@nestjs/typeorm';
 import { Module, type DynamicModule } from '@nestjs/common';
 import request from 'supertest';
@@ -12,8 +11,12 @@ import {
   type PaymentsModuleOptions,
 } from '../../src/payments/index.js';
 import { startStripeEmulator, type StripeEmulator } from '../../src/stripe-emulator/index.js';
+import { createHttpApp, type HttpAdapterKind } from '../../src/http-app.js';
 import { freePort } from './free-port.js';
 import { createTestDatabase, type TestDatabase } from './test-database.js';
+
+/** Which HTTP adapter the suite runs on: scripts/test.mjs runs the e2e suites on both. */
+export const TEST_ADAPTER: HttpAdapterKind = process.env.TEST_ADAPTER === 'fastify' ? 'fastify' : 'express';
 
 export const WEBHOOK_SECRET = 'whsec_test_e2e_secret';
 export const SALON = '3fa85f64-5717-4562-b3fc-2c963f66afa6';
@@ -67,7 +70,7 @@ export async function startTestApp(options: TestAppOptions = {}): Promise<TestAp
       webhookUrl: `${url}/payment/stripe/v1/webhook`,
       faults: true,
     }));
-  const app = await NestFactory.create(
+  const app = await createHttpApp(
     TestHostModule.with(options.dbUrl ?? db.url, {
       stripe: {
         secretKey: 'sk_test_e2e',
@@ -78,7 +81,8 @@ export async function startTestApp(options: TestAppOptions = {}): Promise<TestAp
       reconcileIntervalMs: 0,
       ...options.module,
     }),
-    { rawBody: true, logger: process.env.TEST_LOGS ? undefined : false },
+    TEST_ADAPTER,
+    process.env.TEST_LOGS ? ['log', 'warn', 'error'] : false,
   );
   await app.listen(port, '127.0.0.1');
   const dataSource = app.get<DataSource>(getDataSourceToken());

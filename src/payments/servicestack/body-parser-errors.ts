@@ -50,7 +50,10 @@ export function bodyParserErrorHandler(
   next: (error?: unknown) => void,
 ): void {
   if (!isBodyParserError(error) || reply.headersSent) return next(error);
-  const [code, message] = BODY_ERRORS[error.type] ?? ['BadRequest', 'The request body is not valid'];
+  const [code, message] = BODY_ERRORS[error.type] ?? [
+    'BadRequest',
+    'The request body is not valid',
+  ];
   const body: ErrorBody = { ResponseStatus: { ErrorCode: code, Message: message, Errors: [] } };
   reply.status(error.status);
   reply.setHeader('Content-Type', 'application/json; charset=utf-8');

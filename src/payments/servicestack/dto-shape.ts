@@ -43,8 +43,7 @@ export function isDto(value: unknown): value is DtoClass {
 function describe(dto: DtoClass, name: string): DtoProperty {
   const declared: unknown = Reflect.getMetadata('design:type', dto.prototype as object, name);
   const nested = defaultMetadataStorage.findTypeMetadata(dto, name)?.typeFunction() as
-    | DtoClass
-    | undefined;
+    DtoClass | undefined;
   const nestedDto = nested && isDto(nested) ? nested : undefined;
   if (declared === Array) return { name, kind: 'array', nested: nestedDto };
   if (nestedDto) return { name, kind: 'object', nested: nestedDto };

@@ -3,13 +3,22 @@ import { ApiExtraModels, ApiProperty, ApiPropertyOptional, ApiResponse } from '@
 
 /** ServiceStack's `ResponseError`: one failing field. */
 export class ResponseError {
-  @ApiProperty({ description: 'Machine-readable code, e.g. NotEmpty, InclusiveBetween', example: 'InclusiveBetween' })
+  @ApiProperty({
+    description: 'Machine-readable code, e.g. NotEmpty, InclusiveBetween',
+    example: 'InclusiveBetween',
+  })
   ErrorCode: string;
 
-  @ApiProperty({ description: 'The request property, PascalCase; nested: Articles[0].Quantity', example: 'Articles[0].Quantity' })
+  @ApiProperty({
+    description: 'The request property, PascalCase; nested: Articles[0].Quantity',
+    example: 'Articles[0].Quantity',
+  })
   FieldName: string;
 
-  @ApiProperty({ description: 'Human-readable message', example: 'Quantity must not be less than 1' })
+  @ApiProperty({
+    description: 'Human-readable message',
+    example: 'Quantity must not be less than 1',
+  })
   Message: string;
 
   @ApiPropertyOptional({ type: 'object', additionalProperties: { type: 'string' } })
@@ -21,7 +30,10 @@ export class ResponseStatus {
   @ApiProperty({ description: 'Machine-readable code of the error', example: 'InclusiveBetween' })
   ErrorCode: string;
 
-  @ApiProperty({ description: 'Human-readable message', example: 'Quantity must not be less than 1' })
+  @ApiProperty({
+    description: 'Human-readable message',
+    example: 'Quantity must not be less than 1',
+  })
   Message: string;
 
   @ApiProperty({ type: [ResponseError], description: 'One entry per failing field (may be empty)' })
@@ -61,6 +73,8 @@ export function ApiErrorResponses(options: { authenticated: boolean }): ClassDec
     : AUTHENTICATED_ERRORS.filter(([status]) => status !== 401 && status !== 403);
   return applyDecorators(
     ApiExtraModels(ErrorResponse, ResponseStatus, ResponseError),
-    ...errors.map(([status, description]) => ApiResponse({ status, description, type: ErrorResponse })),
+    ...errors.map(([status, description]) =>
+      ApiResponse({ status, description, type: ErrorResponse }),
+    ),
   );
 }

@@ -4,7 +4,10 @@ import { DiscoveryService, HttpAdapterHost, MetadataScanner, ModulesContainer } 
 import { GuardsConsumer, GuardsContextCreator } from '@nestjs/core/guards/index.js';
 import type { NestContainer } from '@nestjs/core/injector/container.js';
 import type { InstanceWrapper } from '@nestjs/core/injector/instance-wrapper.js';
-import { InterceptorsConsumer, InterceptorsContextCreator } from '@nestjs/core/interceptors/index.js';
+import {
+  InterceptorsConsumer,
+  InterceptorsContextCreator,
+} from '@nestjs/core/interceptors/index.js';
 import { PipesConsumer, PipesContextCreator } from '@nestjs/core/pipes/index.js';
 import { RouterExecutionContext } from '@nestjs/core/router/router-execution-context.js';
 import { PredefinedRouteParamsFactory } from './predefined-route-params.factory.js';
@@ -59,7 +62,7 @@ export class ServiceStackOperationRegistry implements OnApplicationBootstrap {
     const operations = new Map<string, ServiceStackOperationEntry>();
     for (const wrapper of this.discovery.getControllers()) {
       const instance = wrapper.instance as Record<string, unknown> | undefined;
-      if (!instance || !wrapper.host || !wrapper.isDependencyTreeStatic()) continue;
+      if (!instance || !wrapper.host) continue;
       const prototype = Object.getPrototypeOf(instance) as object;
       for (const method of this.scanner.getAllMethodNames(prototype)) {
         const entry = this.entry(context, wrapper, method);
@@ -82,11 +85,16 @@ export class ServiceStackOperationRegistry implements OnApplicationBootstrap {
     const instance = wrapper.instance as Record<string, unknown>;
     const callback = instance[method] as (...args: unknown[]) => unknown;
     const metadata = Reflect.getMetadata(SERVICESTACK_OPERATION, callback) as
-      | ServiceStackOperationMetadata
-      | undefined;
+      ServiceStackOperationMetadata | undefined;
     if (!metadata) return undefined;
     // eslint-disable-next-line @typescript-eslint/no-unsafe-function-type
     const controller = instance.constructor as Function;
+    if (!wrapper.isDependencyTreeStatic()) {
+      throw new Error(
+        `${controller.name}.${method} is a ServiceStack operation in a request-scoped controller: ` +
+          'the predefined routes call singleton controllers only',
+      );
+    }
     const request = requestDtoOf(controller, method);
     if (!request) {
       throw new Error(
@@ -94,7 +102,9 @@ export class ServiceStackOperationRegistry implements OnApplicationBootstrap {
           'add a @Body() or @Query() parameter typed with a class-validator DTO',
       );
     }
-    const verb = (Reflect.getMetadata(METHOD_METADATA, callback) as RequestMethod | undefined) ?? RequestMethod.POST;
+    const verb =
+      (Reflect.getMetadata(METHOD_METADATA, callback) as RequestMethod | undefined) ??
+      RequestMethod.POST;
     const handler = context.create(instance, callback, method, wrapper.host!.token, verb);
     return { name: metadata.name ?? request.dto.name, invoke: handler };
   }

@@ -22,7 +22,7 @@ const QUERY_VERBS = new Set(['GET', 'HEAD', 'DELETE', 'OPTIONS']);
 export class PredefinedRouteParamsFactory implements IRouteParamsFactory {
   private readonly nest = new RouteParamsFactory();
 
-  exchangeKeyForValue<TRequest extends Record<string, any>, TResponse, TResult>(
+  exchangeKeyForValue<TRequest extends Record<string, unknown>, TResponse, TResult>(
     type: RouteParamtypes | string,
     data: ParamData | undefined,
     { req, res, next }: { req: TRequest; res: TResponse; next: () => void },

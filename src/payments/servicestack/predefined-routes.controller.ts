@@ -1,7 +1,6 @@
 import {
   All,
   Controller,
-  HttpCode,
   Inject,
   Next,
   NotFoundException,
@@ -34,7 +33,6 @@ export class PredefinedRoutesController {
   ) {}
 
   @All(['api/:operation', 'json/reply/:operation'])
-  @HttpCode(200)
   async run(
     @Param('operation') name: string,
     @Req() request: unknown,
@@ -43,7 +41,8 @@ export class PredefinedRoutesController {
   ): Promise<void> {
     const requested = name.endsWith(JSON_SUFFIX) ? name.slice(0, -JSON_SUFFIX.length) : name;
     // Also checked here for forRootAsync, whose options are known only after routes exist.
-    const operation = this.options.predefinedRoutes === false ? undefined : this.operations.find(requested);
+    const operation =
+      this.options.predefinedRoutes === false ? undefined : this.operations.find(requested);
     if (!operation) throw new NotFoundException(`Unknown operation: ${requested}`);
     await operation.invoke(request, response, next);
   }

@@ -11,7 +11,10 @@ export interface PredefinedRoutesSwitch {
 }
 
 /** The module with the predefined routes' controller, unless they are switched off. */
-export function withPredefinedRoutes(module: DynamicModule, enabled: boolean | undefined): DynamicModule {
+export function withPredefinedRoutes(
+  module: DynamicModule,
+  enabled: boolean | undefined,
+): DynamicModule {
   if (enabled === false) return module;
   return { ...module, controllers: [...(module.controllers ?? []), PredefinedRoutesController] };
 }

@@ -15,7 +15,9 @@ import { parseStructuredText } from './jsv.js';
 export function bindToDto(value: unknown, dto: DtoClass, fromStrings: boolean): unknown {
   if (!isPlainObject(value)) return value;
   const shape = dtoShape(dto);
-  const exact = new Set(Object.keys(value).filter((key) => shape.get(key.toLowerCase())?.name === key));
+  const exact = new Set(
+    Object.keys(value).filter((key) => shape.get(key.toLowerCase())?.name === key),
+  );
   const taken = new Set<string>();
   const entries = Object.entries(value).map(([key, raw]): [string, unknown] => {
     const property = shape.get(key.toLowerCase());
@@ -61,7 +63,8 @@ const NUMBER = /^[+-]?(\d+(\.\d*)?|\.\d+)([eE][+-]?\d+)?$/;
 
 function scalar(text: string, kind: DtoProperty['kind']): unknown {
   if (kind === 'number' && NUMBER.test(text.trim())) return Number(text);
-  if (kind === 'boolean' && /^(true|false)$/i.test(text.trim())) return text.trim().toLowerCase() === 'true';
+  if (kind === 'boolean' && /^(true|false)$/i.test(text.trim()))
+    return text.trim().toLowerCase() === 'true';
   return text;
 }
 

@@ -51,8 +51,11 @@ export function requestDtoOf(controller: Function, method: string): RequestDto |
     string,
     { index: number; data?: unknown }
   >;
-  const paramtypes = (Reflect.getMetadata('design:paramtypes', controller.prototype as object, method) ??
-    []) as unknown[];
+  const paramtypes = (Reflect.getMetadata(
+    'design:paramtypes',
+    controller.prototype as object,
+    method,
+  ) ?? []) as unknown[];
   for (const [key, { index, data }] of Object.entries(args)) {
     const type = Number(key.split(':')[0]);
     if (data !== undefined || !isDto(paramtypes[index])) continue;
