@@ -2,7 +2,12 @@
 export default {
   testEnvironment: 'node',
   extensionsToTreatAsEsm: ['.ts'],
-  moduleNameMapper: { '^(\\.{1,2}/.*)\\.js$': '$1' },
+  moduleNameMapper: {
+    '^(\\.{1,2}/.*)\\.js$': '$1',
+    // @fastify/static (CommonJS) requires content-disposition 3, which is ESM-only: Node 20 loads
+    // it (require(esm)), Jest's module runtime cannot. The CommonJS 2.x beside it has the same create().
+    '^content-disposition$': '<rootDir>/node_modules/content-disposition/dist/index.js',
+  },
   transform: {
     '^.+\\.ts$': [
       '@swc/jest',

@@ -695,6 +695,7 @@ function markdown(report) {
     lines.push(
       `- ${scenarioLabel(row)}, ${row.server} (${row.requests} requests in ${fmt(row.elapsedS, 1)} s): Stripe ${per(row.stripeByEndpoint)}` +
         (row.server === 'service' ? `; SQL ${per(row.sqlByKind)}` : '') +
+        (row.sqlErrors ? `, failed statements ${fmt(row.sqlErrors / row.ok, 2)}` : '') +
         `; CPU ms per request: server ${fmt(row.serverCpuMsPerRequest, 2)}, emulator ${fmt(row.emulatorCpuMsPerRequest, 2)}, autocannon ${fmt(row.cpuMs.autocannonMs / row.requests, 2)}` +
         (row.cpuMs.databaseMs !== null
           ? `, MariaDB ${fmt(row.cpuMs.databaseMs / row.requests, 2)}`

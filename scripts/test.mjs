@@ -1,36 +1,44 @@
 #!/usr/bin/env node
-// npm test: build once, run every suite on SQLite, then the database suites again on MariaDB.
+// npm test: build once; every suite on SQLite under Express; then the e2e and browser suites
+// again on MariaDB, and both databases under Fastify.
 import { spawnSync } from 'node:child_process';
 import { createConnection } from 'mysql2/promise';
 
 const mysqlUrl = process.env.TEST_MYSQL_URL ?? 'mysql://root@127.0.0.1:3306';
 const extra = process.argv.slice(2);
+const jest = ['--experimental-vm-modules', 'node_modules/jest/bin/jest.js', '--maxWorkers=2'];
+const e2e = ['test/e2e', 'test/browser'];
 
 function run(command, args, env = {}) {
   const result = spawnSync(command, args, { stdio: 'inherit', env: { ...process.env, ...env } });
   if (result.status !== 0) process.exit(result.status ?? 1);
 }
 
-const jest = ['--experimental-vm-modules', 'node_modules/jest/bin/jest.js', '--maxWorkers=2'];
-
-run('npm', ['run', 'build', '--silent']);
-console.log('\n=== Suites on SQLite ===');
-run('node', [...jest, ...extra], { TEST_DB: 'sqlite' });
-
-let mysqlReachable = true;
-try {
-  const connection = await createConnection({ uri: `${mysqlUrl}/`, connectTimeout: 3000 });
-  await connection.end();
-} catch (error) {
-  mysqlReachable = false;
-  if (process.env.CI === 'true') {
-    console.error(`MariaDB is not reachable at ${mysqlUrl} and CI=true: ${error.message}`);
-    process.exit(1);
+async function mysqlReachable() {
+  try {
+    const connection = await createConnection({ uri: `${mysqlUrl}/`, connectTimeout: 3000 });
+    await connection.end();
+    return true;
+  } catch (error) {
+    if (process.env.CI === 'true') {
+      console.error(`MariaDB is not reachable at ${mysqlUrl} and CI=true: ${error.message}`);
+      process.exit(1);
+    }
+    console.warn(`\n!!! MariaDB not reachable at ${mysqlUrl}: SKIPPING the MariaDB passes (they run in CI) !!!\n`);
+    return false;
   }
 }
-if (!mysqlReachable) {
-  console.warn(`\n!!! MariaDB not reachable at ${mysqlUrl}: SKIPPING the MariaDB suites (they run in CI) !!!\n`);
-} else {
-  console.log('\n=== Database suites on MariaDB ===');
-  run('node', [...jest, 'test/e2e', ...extra], { TEST_DB: 'mysql', TEST_MYSQL_URL: mysqlUrl });
+
+run('npm', ['run', 'build', '--silent']);
+const withMysql = await mysqlReachable();
+const passes = [
+  { name: 'every suite, SQLite, Express', suites: [], env: { TEST_DB: 'sqlite', TEST_ADAPTER: 'express' } },
+  { name: 'e2e, MariaDB, Express', suites: e2e, env: { TEST_DB: 'mysql', TEST_ADAPTER: 'express' }, mysql: true },
+  { name: 'e2e, SQLite, Fastify', suites: e2e, env: { TEST_DB: 'sqlite', TEST_ADAPTER: 'fastify' } },
+  { name: 'e2e, MariaDB, Fastify', suites: e2e, env: { TEST_DB: 'mysql', TEST_ADAPTER: 'fastify' }, mysql: true },
+];
+for (const pass of passes) {
+  if (pass.mysql && !withMysql) continue;
+  console.log(`\n=== ${pass.name} ===`);
+  run('node', [...jest, ...pass.suites, ...extra], { ...pass.env, TEST_MYSQL_URL: mysqlUrl });
 }

@@ -4,6 +4,7 @@ import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
 import helmet from 'helmet';
 import { PaymentsExceptionFilter } from './payments/errors/payments-exception.filter.js';
+import type { ErrorBody } from './payments/errors/response-status.js';
 import { useServiceStackBodyParsers } from './payments/servicestack/body-parser-errors.js';
 
 export type HttpAdapterKind = 'express' | 'fastify';
@@ -15,6 +16,25 @@ export const BODY_LIMIT_BYTES = 100 * 1024;
 const contentSecurityPolicy = {
   directives: { 'style-src': ["'self'", "'unsafe-inline'"], 'img-src': ["'self'", 'data:'] },
 };
+
+interface FastifyHookRequest {
+  headers: Record<string, string | string[] | undefined>;
+}
+interface FastifyHookReply {
+  code(status: number): FastifyHookReply;
+  header(name: string, value: string): FastifyHookReply;
+  send(body: string): unknown;
+}
+
+/** Express's body-parser refuses other charsets with a 415; Fastify would decode them as UTF-8. */
+async function refuseNonUtf8Bodies(request: FastifyHookRequest, reply: FastifyHookReply) {
+  const charset = /;\s*charset=("?)([^";]+)\1/i.exec(String(request.headers['content-type'] ?? ''))?.[2];
+  if (!charset || /^(utf-?8|us-ascii)$/i.test(charset)) return;
+  const body: ErrorBody = {
+    ResponseStatus: { ErrorCode: 'UnsupportedMediaType', Message: 'Send the request body as UTF-8', Errors: [] },
+  };
+  await reply.code(415).header('Content-Type', 'application/json; charset=utf-8').send(JSON.stringify(body));
+}
 
 /**
  * The HTTP app of the standalone service on either adapter: raw body for webhooks, 100 kB bodies,
@@ -32,6 +52,7 @@ export async function createHttpApp(
       { rawBody: true, logger },
     );
     await app.register(fastifyHelmet, { contentSecurityPolicy });
+    app.getHttpAdapter().getInstance().addHook('onRequest', refuseNonUtf8Bodies);
     app.useGlobalFilters(new PaymentsExceptionFilter());
     return app;
   }

@@ -8,6 +8,7 @@ import {
 } from '@nestjs/common';
 import { randomUUID } from 'node:crypto';
 import { isDatabaseUnavailable } from '../common/transient-db-error.js';
+import { bodyErrorOf } from '../servicestack/body-parser-errors.js';
 import { PaymentsException } from './payments.exception.js';
 import type { ErrorBody, ResponseError } from './response-status.js';
 
@@ -42,6 +43,10 @@ export class PaymentsExceptionFilter implements ExceptionFilter {
         body: envelope(code, exception.message, exception.errors),
         retryAfter: exception.retryAfter,
       };
+    }
+    const bodyError = bodyErrorOf(exception instanceof HttpException ? exception.cause : exception);
+    if (bodyError) {
+      return { status: bodyError.status, body: envelope(bodyError.code, bodyError.message, []) };
     }
     if (exception instanceof HttpException) {
       const status = exception.getStatus();

@@ -3,11 +3,6 @@ import type { ErrorBody } from '../errors/response-status.js';
 
 export const BODY_LIMIT = '100kb';
 
-interface BodyParserError {
-  type: string;
-  status: number;
-}
-
 interface ErrorReply {
   headersSent: boolean;
   status(code: number): ErrorReply;
@@ -25,6 +20,36 @@ const BODY_ERRORS: Record<string, [code: string, message: string]> = {
   'request.aborted': ['BadRequest', 'The request body was not received completely'],
   'request.size.invalid': ['BadRequest', 'The request body does not match Content-Length'],
 };
+
+/** Fastify's content-type parser errors → the same codes and messages. */
+const FASTIFY_BODY_ERRORS: Record<string, [code: string, message: string]> = {
+  FST_ERR_CTP_INVALID_JSON_BODY: BODY_ERRORS['entity.parse.failed'],
+  FST_ERR_CTP_EMPTY_JSON_BODY: BODY_ERRORS['entity.parse.failed'],
+  FST_ERR_CTP_BODY_TOO_LARGE: BODY_ERRORS['entity.too.large'],
+  FST_ERR_CTP_INVALID_MEDIA_TYPE: ['UnsupportedMediaType', 'The Content-Type is not supported'],
+  FST_ERR_CTP_INVALID_CONTENT_LENGTH: BODY_ERRORS['request.size.invalid'],
+};
+
+export interface BodyError {
+  status: number;
+  code: string;
+  message: string;
+}
+
+/** A body parser's error (body-parser's `type`, or Fastify's `code`), as we answer it. */
+export function bodyErrorOf(error: unknown): BodyError | undefined {
+  if (!error || typeof error !== 'object') return undefined;
+  const { type, code, status, statusCode } = error as Record<string, unknown>;
+  const httpStatus = typeof status === 'number' ? status : statusCode;
+  if (typeof httpStatus !== 'number' || httpStatus < 400 || httpStatus >= 500) return undefined;
+  const known =
+    typeof type === 'string'
+      ? (BODY_ERRORS[type] ?? ['BadRequest', 'The request body is not valid'])
+      : typeof code === 'string'
+        ? FASTIFY_BODY_ERRORS[code]
+        : undefined;
+  return known && { status: httpStatus, code: known[0], message: known[1] };
+}
 
 /**
  * Malformed JSON (400) and a too large body (413) are found by the body parsers, before any
@@ -49,19 +74,12 @@ export function bodyParserErrorHandler(
   reply: ErrorReply,
   next: (error?: unknown) => void,
 ): void {
-  if (!isBodyParserError(error) || reply.headersSent) return next(error);
-  const [code, message] = BODY_ERRORS[error.type] ?? [
-    'BadRequest',
-    'The request body is not valid',
-  ];
-  const body: ErrorBody = { ResponseStatus: { ErrorCode: code, Message: message, Errors: [] } };
-  reply.status(error.status);
+  const bodyError = bodyErrorOf(error);
+  if (!bodyError || reply.headersSent) return next(error);
+  const body: ErrorBody = {
+    ResponseStatus: { ErrorCode: bodyError.code, Message: bodyError.message, Errors: [] },
+  };
+  reply.status(bodyError.status);
   reply.setHeader('Content-Type', 'application/json; charset=utf-8');
   reply.end(JSON.stringify(body));
-}
-
-function isBodyParserError(error: unknown): error is BodyParserError {
-  if (!error || typeof error !== 'object') return false;
-  const { type, status } = error as Partial<BodyParserError>;
-  return typeof type === 'string' && typeof status === 'number' && status >= 400 && status < 500;
 }
