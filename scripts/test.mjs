@@ -24,7 +24,9 @@ async function mysqlReachable() {
       console.error(`MariaDB is not reachable at ${mysqlUrl} and CI=true: ${error.message}`);
       process.exit(1);
     }
-    console.warn(`\n!!! MariaDB not reachable at ${mysqlUrl}: SKIPPING the MariaDB passes (they run in CI) !!!\n`);
+    console.warn(
+      `\n!!! MariaDB not reachable at ${mysqlUrl}: SKIPPING the MariaDB passes (they run in CI) !!!\n`,
+    );
     return false;
   }
 }
@@ -32,10 +34,28 @@ async function mysqlReachable() {
 run('npm', ['run', 'build', '--silent']);
 const withMysql = await mysqlReachable();
 const passes = [
-  { name: 'every suite, SQLite, Express', suites: [], env: { TEST_DB: 'sqlite', TEST_ADAPTER: 'express' } },
-  { name: 'e2e, MariaDB, Express', suites: e2e, env: { TEST_DB: 'mysql', TEST_ADAPTER: 'express' }, mysql: true },
-  { name: 'e2e, SQLite, Fastify', suites: e2e, env: { TEST_DB: 'sqlite', TEST_ADAPTER: 'fastify' } },
-  { name: 'e2e, MariaDB, Fastify', suites: e2e, env: { TEST_DB: 'mysql', TEST_ADAPTER: 'fastify' }, mysql: true },
+  {
+    name: 'every suite, SQLite, Express',
+    suites: [],
+    env: { TEST_DB: 'sqlite', TEST_ADAPTER: 'express' },
+  },
+  {
+    name: 'e2e, MariaDB, Express',
+    suites: e2e,
+    env: { TEST_DB: 'mysql', TEST_ADAPTER: 'express' },
+    mysql: true,
+  },
+  {
+    name: 'e2e, SQLite, Fastify',
+    suites: e2e,
+    env: { TEST_DB: 'sqlite', TEST_ADAPTER: 'fastify' },
+  },
+  {
+    name: 'e2e, MariaDB, Fastify',
+    suites: e2e,
+    env: { TEST_DB: 'mysql', TEST_ADAPTER: 'fastify' },
+    mysql: true,
+  },
 ];
 for (const pass of passes) {
   if (pass.mysql && !withMysql) continue;

@@ -28,12 +28,21 @@ interface FastifyHookReply {
 
 /** Express's body-parser refuses other charsets with a 415; Fastify would decode them as UTF-8. */
 async function refuseNonUtf8Bodies(request: FastifyHookRequest, reply: FastifyHookReply) {
-  const charset = /;\s*charset=("?)([^";]+)\1/i.exec(String(request.headers['content-type'] ?? ''))?.[2];
+  const charset = /;\s*charset=("?)([^";]+)\1/i.exec(
+    String(request.headers['content-type'] ?? ''),
+  )?.[2];
   if (!charset || /^(utf-?8|us-ascii)$/i.test(charset)) return;
   const body: ErrorBody = {
-    ResponseStatus: { ErrorCode: 'UnsupportedMediaType', Message: 'Send the request body as UTF-8', Errors: [] },
+    ResponseStatus: {
+      ErrorCode: 'UnsupportedMediaType',
+      Message: 'Send the request body as UTF-8',
+      Errors: [],
+    },
   };
-  await reply.code(415).header('Content-Type', 'application/json; charset=utf-8').send(JSON.stringify(body));
+  await reply
+    .code(415)
+    .header('Content-Type', 'application/json; charset=utf-8')
+    .send(JSON.stringify(body));
 }
 
 /**

@@ -39,9 +39,17 @@ describe('secrets never reach the logs', () => {
         LOG_LEVEL: 'verbose',
       },
     });
-    for (const stream of [service.stdout!, service.stderr!]) stream.on('data', (chunk) => output.push(String(chunk)));
+    for (const stream of [service.stdout!, service.stderr!])
+      stream.on('data', (chunk) => output.push(String(chunk)));
     const deadline = Date.now() + 30_000;
-    while (!(await request(url).get('/health').then((r) => r.status === 200, () => false))) {
+    while (
+      !(await request(url)
+        .get('/health')
+        .then(
+          (r) => r.status === 200,
+          () => false,
+        ))
+    ) {
       if (Date.now() > deadline) throw new Error(`service did not start:\n${output.join('')}`);
       await new Promise((resolve) => setTimeout(resolve, 200));
     }
@@ -64,7 +72,11 @@ describe('secrets never reach the logs', () => {
       Articles: [{ ArticleId: 1, ArticleTypeId: 1, Quantity: 1 }],
       InternalReferenceId: 'secret-flow',
     };
-    const hosted = await http.post('/payment/stripe/v1/checkout').set('x-api-key', 'demo-api-key').send(body).expect(200);
+    const hosted = await http
+      .post('/payment/stripe/v1/checkout')
+      .set('x-api-key', 'demo-api-key')
+      .send(body)
+      .expect(200);
     const embedded = await http
       .post('/payment/stripe/v1/checkout')
       .set('x-api-key', 'demo-api-key')
@@ -72,14 +84,40 @@ describe('secrets never reach the logs', () => {
       .expect(200);
     const clientSecret = embedded.body.ClientSecret as string;
     expect(clientSecret).toMatch(/_secret_/);
-    await http.post('/payment/stripe/v1/checkout').set('x-api-key', SECRET_KEY).send(body).expect(401);
-    await http.post('/payment/stripe/v1/checkout').set('x-api-key', 'demo-api-key').send({ ...body, Amount: SECRET_KEY }).expect(400);
-    const forged = sessionEvent(emulator, hosted.body.SessionId, 'checkout.session.completed', 'acct_1DemoSalonSE0001');
-    await http.post('/payment/stripe/v1/webhook').set('Content-Type', 'application/json').set('Stripe-Signature', sign(forged, 'whsec_wrong')).send(forged).expect(400);
-    await http.get('/payment/stripe/v1/checkout').query({ CompanyId: SALON, InternalReferenceId: 'secret-embedded' }).set('x-api-key', 'demo-platform-key').expect(200);
+    await http
+      .post('/payment/stripe/v1/checkout')
+      .set('x-api-key', SECRET_KEY)
+      .send(body)
+      .expect(401);
+    await http
+      .post('/payment/stripe/v1/checkout')
+      .set('x-api-key', 'demo-api-key')
+      .send({ ...body, Amount: SECRET_KEY })
+      .expect(400);
+    const forged = sessionEvent(
+      emulator,
+      hosted.body.SessionId,
+      'checkout.session.completed',
+      'acct_1DemoSalonSE0001',
+    );
+    await http
+      .post('/payment/stripe/v1/webhook')
+      .set('Content-Type', 'application/json')
+      .set('Stripe-Signature', sign(forged, 'whsec_wrong'))
+      .send(forged)
+      .expect(400);
+    await http
+      .get('/payment/stripe/v1/checkout')
+      .query({ CompanyId: SALON, InternalReferenceId: 'secret-embedded' })
+      .set('x-api-key', 'demo-platform-key')
+      .expect(200);
     await emulator.pay(hosted.body.SessionId);
     await new Promise((resolve) => setTimeout(resolve, 500));
-    await http.get('/payment/stripe/v1/checkout').query({ CompanyId: SALON, InternalReferenceId: 'secret-flow' }).set('x-api-key', 'demo-api-key').expect(200);
+    await http
+      .get('/payment/stripe/v1/checkout')
+      .query({ CompanyId: SALON, InternalReferenceId: 'secret-flow' })
+      .set('x-api-key', 'demo-api-key')
+      .expect(200);
 
     const logs = output.join('');
     expect(logs.length).toBeGreaterThan(500);

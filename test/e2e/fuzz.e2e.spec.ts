@@ -2,25 +2,54 @@ import fc from 'fast-check';
 import { SALON, salonCheckout, startTestApp, type TestApp } from '../support/test-app.js';
 import { TEST_DB } from '../support/test-database.js';
 
-const FIELDS = ['CompanyId', 'CountryCode', 'Articles', 'InternalReferenceId', 'ConfirmationUrl', 'CancelUrl', 'UiMode'];
+const FIELDS = [
+  'CompanyId',
+  'CountryCode',
+  'Articles',
+  'InternalReferenceId',
+  'ConfirmationUrl',
+  'CancelUrl',
+  'UiMode',
+];
 
-const validBody = fc.record({
-  ref: fc.string({ minLength: 1, maxLength: 20 }),
-  uiMode: fc.constantFrom('hosted', 'embedded', 'HOSTED', '', undefined),
-  quantity: fc.integer({ min: 1, max: 3 }),
-}).map(({ ref, uiMode, quantity }) =>
-  salonCheckout({ InternalReferenceId: `fuzz-${ref}`, UiMode: uiMode, Articles: [{ ArticleId: 1, ArticleTypeId: 1, Quantity: quantity }] }),
-);
+const validBody = fc
+  .record({
+    ref: fc.string({ minLength: 1, maxLength: 20 }),
+    uiMode: fc.constantFrom('hosted', 'embedded', 'HOSTED', '', undefined),
+    quantity: fc.integer({ min: 1, max: 3 }),
+  })
+  .map(({ ref, uiMode, quantity }) =>
+    salonCheckout({
+      InternalReferenceId: `fuzz-${ref}`,
+      UiMode: uiMode,
+      Articles: [{ ArticleId: 1, ArticleTypeId: 1, Quantity: quantity }],
+    }),
+  );
 
 const mutation = fc.oneof(
   fc.record({ kind: fc.constant('delete' as const), field: fc.constantFrom(...FIELDS) }),
-  fc.record({ kind: fc.constant('replace' as const), field: fc.constantFrom(...FIELDS), value: fc.jsonValue() }),
-  fc.record({ kind: fc.constant('extra' as const), field: fc.string({ maxLength: 12 }), value: fc.jsonValue() }),
-  fc.record({ kind: fc.constant('article' as const), field: fc.constantFrom('ArticleId', 'ArticleTypeId', 'Quantity', 'Other'), value: fc.jsonValue() }),
+  fc.record({
+    kind: fc.constant('replace' as const),
+    field: fc.constantFrom(...FIELDS),
+    value: fc.jsonValue(),
+  }),
+  fc.record({
+    kind: fc.constant('extra' as const),
+    field: fc.string({ maxLength: 12 }),
+    value: fc.jsonValue(),
+  }),
+  fc.record({
+    kind: fc.constant('article' as const),
+    field: fc.constantFrom('ArticleId', 'ArticleTypeId', 'Quantity', 'Other'),
+    value: fc.jsonValue(),
+  }),
   fc.record({ kind: fc.constant('case' as const), field: fc.constantFrom(...FIELDS) }),
 );
 
-function mutate(body: Record<string, unknown>, mutations: fc.Arbitrary<unknown>[] | unknown[]): Record<string, unknown> {
+function mutate(
+  body: Record<string, unknown>,
+  mutations: fc.Arbitrary<unknown>[] | unknown[],
+): Record<string, unknown> {
   const out = structuredClone(body);
   for (const m of mutations as { kind: string; field: string; value?: unknown }[]) {
     if (m.kind === 'delete') delete out[m.field];
@@ -37,7 +66,9 @@ function mutate(body: Record<string, unknown>, mutations: fc.Arbitrary<unknown>[
 
 /** Any JSON, any mutation of a valid body, or bytes that are not JSON at all. */
 const hostileBody = fc.oneof(
-  fc.tuple(validBody, fc.array(mutation, { minLength: 1, maxLength: 4 })).map(([body, ms]) => JSON.stringify(mutate(body, ms))),
+  fc
+    .tuple(validBody, fc.array(mutation, { minLength: 1, maxLength: 4 }))
+    .map(([body, ms]) => JSON.stringify(mutate(body, ms))),
   fc.jsonValue().map((value) => JSON.stringify(value)),
   fc.string({ maxLength: 200 }),
   fc.constant(JSON.stringify({ CompanyId: SALON, Articles: [[[[[[[[[[[[1]]]]]]]]]]]] })),
@@ -62,7 +93,10 @@ describe(`fuzzing the create endpoint (${TEST_DB})`, () => {
           .send(body);
         statuses.set(res.status, (statuses.get(res.status) ?? 0) + 1);
         expect(res.status).toBeLessThan(500);
-        if (res.status >= 400) expect(res.body.ResponseStatus).toEqual(expect.objectContaining({ ErrorCode: expect.any(String) }));
+        if (res.status >= 400)
+          expect(res.body.ResponseStatus).toEqual(
+            expect.objectContaining({ ErrorCode: expect.any(String) }),
+          );
       }),
       { numRuns: 2000 },
     );

@@ -116,15 +116,13 @@ describe(`queries and reconciliation (${TEST_DB})`, () => {
       ],
       expiresAt: new Date(now.getTime() + 3600_000),
     });
-    await t.dataSource
-      .getRepository(Payable)
-      .insert({
-        id: payableId,
-        companyId: SALON,
-        internalReferenceId: ref,
-        createdAt: now,
-        updatedAt: now,
-      });
+    await t.dataSource.getRepository(Payable).insert({
+      id: payableId,
+      companyId: SALON,
+      internalReferenceId: ref,
+      createdAt: now,
+      updatedAt: now,
+    });
     await t.dataSource.getRepository(Checkout).insert({
       id: checkoutId,
       payableId,

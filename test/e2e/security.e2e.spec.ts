@@ -24,7 +24,9 @@ describe(`tenant isolation and hostile input (${TEST_DB})`, () => {
   let t: TestApp;
   beforeAll(async () => {
     t = await startTestApp();
-    await t.dataSource.getRepository(Company).update({ id: CLINIC }, { redirectHostAllowlist: ['shop.example.com'] });
+    await t.dataSource
+      .getRepository(Company)
+      .update({ id: CLINIC }, { redirectHostAllowlist: ['shop.example.com'] });
   });
   afterAll(() => t.close());
 
@@ -43,8 +45,15 @@ describe(`tenant isolation and hostile input (${TEST_DB})`, () => {
   it.each([
     ['create', () => t.http.post(CREATE).send(salonCheckout())],
     ['GET', () => t.http.get(CREATE).query({ CompanyId: SALON, InternalReferenceId: 'x' })],
-    ['status', () => t.http.post(`${CREATE}/status`).send({ CompanyId: SALON, SessionId: 'cs_test_x' })],
-    ['create, camelCase CompanyId', () => t.http.post(CREATE).send({ ...salonCheckout(), CompanyId: undefined, companyId: SALON })],
+    [
+      'status',
+      () => t.http.post(`${CREATE}/status`).send({ CompanyId: SALON, SessionId: 'cs_test_x' }),
+    ],
+    [
+      'create, camelCase CompanyId',
+      () =>
+        t.http.post(CREATE).send({ ...salonCheckout(), CompanyId: undefined, companyId: SALON }),
+    ],
   ])("another company's key on %s → 403 and no Stripe call", async (_name, request) => {
     const before = stripeCalls();
     const res = await request().set('x-api-key', 'demo-api-key-2').expect(403);
@@ -53,7 +62,11 @@ describe(`tenant isolation and hostile input (${TEST_DB})`, () => {
   });
 
   it('the platform key works for every company', async () => {
-    await t.http.post(CREATE).set('x-api-key', 'demo-platform-key').send(salonCheckout()).expect(200);
+    await t.http
+      .post(CREATE)
+      .set('x-api-key', 'demo-platform-key')
+      .send(salonCheckout())
+      .expect(200);
     await t.http
       .post(CREATE)
       .set('x-api-key', 'demo-platform-key')
@@ -86,7 +99,11 @@ describe(`tenant isolation and hostile input (${TEST_DB})`, () => {
     const res = await t.http
       .post(CREATE)
       .set('x-api-key', 'demo-api-key')
-      .send(salonCheckout({ Articles: [{ ArticleId: 1, ArticleTypeId: 1, Quantity: 1, UnitAmount: 1 }] }))
+      .send(
+        salonCheckout({
+          Articles: [{ ArticleId: 1, ArticleTypeId: 1, Quantity: 1, UnitAmount: 1 }],
+        }),
+      )
       .expect(400);
     expect(res.body.ResponseStatus.Errors[0].FieldName).toBe('Articles[0].UnitAmount');
   });
@@ -117,7 +134,10 @@ describe(`tenant isolation and hostile input (${TEST_DB})`, () => {
         .send(clinicCheckout({ CancelUrl: url }));
     await clinic('https://shop.example.com/cancel').expect(200);
     const res = await clinic('https://elsewhere.example.com/cancel').expect(400);
-    expect(res.body.ResponseStatus.Errors[0]).toMatchObject({ FieldName: 'CancelUrl', ErrorCode: 'RedirectUrlNotAllowed' });
+    expect(res.body.ResponseStatus.Errors[0]).toMatchObject({
+      FieldName: 'CancelUrl',
+      ErrorCode: 'RedirectUrlNotAllowed',
+    });
   });
 
   it('a JSON body over 100 kB is a 413', async () => {
@@ -131,10 +151,21 @@ describe(`tenant isolation and hostile input (${TEST_DB})`, () => {
 
   it('deep nesting and huge arrays are refused, and the service stays up', async () => {
     const deep = `{"CompanyId":"${SALON}","Articles":${'['.repeat(5000)}${']'.repeat(5000)}}`;
-    const nested = await t.http.post(CREATE).set('x-api-key', 'demo-api-key').set('Content-Type', 'application/json').send(deep);
+    const nested = await t.http
+      .post(CREATE)
+      .set('x-api-key', 'demo-api-key')
+      .set('Content-Type', 'application/json')
+      .send(deep);
     expect([400, 413]).toContain(nested.status);
-    const many = Array.from({ length: 3000 }, () => ({ ArticleId: 1, ArticleTypeId: 1, Quantity: 1 }));
-    const huge = await t.http.post(CREATE).set('x-api-key', 'demo-api-key').send(salonCheckout({ Articles: many }));
+    const many = Array.from({ length: 3000 }, () => ({
+      ArticleId: 1,
+      ArticleTypeId: 1,
+      Quantity: 1,
+    }));
+    const huge = await t.http
+      .post(CREATE)
+      .set('x-api-key', 'demo-api-key')
+      .send(salonCheckout({ Articles: many }));
     expect([400, 413]).toContain(huge.status);
     await t.http.get('/health').expect(200);
   });
@@ -196,7 +227,10 @@ describe(`rate limits (${TEST_DB})`, () => {
     const statuses: number[] = [];
     for (let i = 0; i < 10; i++) {
       const app = i % 2 ? second : first;
-      const res = await app.http.get(CREATE).set('x-api-key', 'demo-api-key').query({ CompanyId: SALON, InternalReferenceId: `none-${i}` });
+      const res = await app.http
+        .get(CREATE)
+        .set('x-api-key', 'demo-api-key')
+        .query({ CompanyId: SALON, InternalReferenceId: `none-${i}` });
       statuses.push(res.status);
     }
     expect(statuses.filter((s) => s === 404)).toHaveLength(8);

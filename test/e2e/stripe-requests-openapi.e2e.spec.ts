@@ -12,7 +12,12 @@ const spec = JSON.parse(readFileSync('src/stripe-emulator/openapi-checkout.json'
   components: object;
 };
 
-const ajv = new Ajv({ strict: false, coerceTypes: true, allErrors: true, formats: { 'unix-time': true } });
+const ajv = new Ajv({
+  strict: false,
+  coerceTypes: true,
+  allErrors: true,
+  formats: { 'unix-time': true },
+});
 const cache = new Map<string, ReturnType<typeof compile>>();
 
 /** Checks what our gateway sent against Stripe's own description, independently of the emulator. */
@@ -50,7 +55,11 @@ describe(`requests to Stripe match Stripe's OpenAPI (${TEST_DB})`, () => {
 
   it('every create, retrieve and expire the service sent is valid', async () => {
     const post = (body: Record<string, unknown>) =>
-      t.http.post('/payment/stripe/v1/checkout').set('x-api-key', 'demo-api-key').send(body).expect(200);
+      t.http
+        .post('/payment/stripe/v1/checkout')
+        .set('x-api-key', 'demo-api-key')
+        .send(body)
+        .expect(200);
     const hosted = salonCheckout({
       ConfirmationUrl: 'https://example.com/ok',
       CancelUrl: 'https://example.com/cancel',
@@ -83,7 +92,8 @@ describe(`requests to Stripe match Stripe's OpenAPI (${TEST_DB})`, () => {
           errors: null,
         });
       } else {
-        for (const name of Object.keys(request.params)) expect(validator.query).toContain(name.replace(/\[\]$/, ''));
+        for (const name of Object.keys(request.params))
+          expect(validator.query).toContain(name.replace(/\[\]$/, ''));
       }
     }
   });

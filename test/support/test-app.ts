@@ -16,7 +16,8 @@ import { freePort } from './free-port.js';
 import { createTestDatabase, type TestDatabase } from './test-database.js';
 
 /** Which HTTP adapter the suite runs on: scripts/test.mjs runs the e2e suites on both. */
-export const TEST_ADAPTER: HttpAdapterKind = process.env.TEST_ADAPTER === 'fastify' ? 'fastify' : 'express';
+export const TEST_ADAPTER: HttpAdapterKind =
+  process.env.TEST_ADAPTER === 'fastify' ? 'fastify' : 'express';
 
 export const WEBHOOK_SECRET = 'whsec_test_e2e_secret';
 export const SALON = '3fa85f64-5717-4562-b3fc-2c963f66afa6';

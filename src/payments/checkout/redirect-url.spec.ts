@@ -37,7 +37,9 @@ describe('redirectUrlProblem', () => {
   });
 
   it('refuses plain-http localhost in production', () => {
-    expect(redirectUrlProblem('http://localhost:3000/ok', { production: true, allowlist: null })).toMatch(/https/);
+    expect(
+      redirectUrlProblem('http://localhost:3000/ok', { production: true, allowlist: null }),
+    ).toMatch(/https/);
   });
 
   it("holds to the company's allowlist", () => {

@@ -15,7 +15,9 @@ describe('TtlCache', () => {
 
   it('does not keep a failed load', async () => {
     const cache = new TtlCache<number>(10_000);
-    await expect(cache.get('a', () => Promise.reject(new Error('db down')))).rejects.toThrow('db down');
+    await expect(cache.get('a', () => Promise.reject(new Error('db down')))).rejects.toThrow(
+      'db down',
+    );
     expect(await cache.get('a', async () => 7)).toBe(7);
   });
 

@@ -32,7 +32,12 @@ export class RateLimitGuard implements CanActivate {
   async canActivate(context: ExecutionContext): Promise<boolean> {
     const request = context.switchToHttp().getRequest<TrackedRequest>();
     const { perKey, perPayable, windowMs } = this.limits;
-    if (perKey > 0) await this.check(`key:${digest(String(request.headers['x-api-key'] ?? ''))}`, perKey, windowMs);
+    if (perKey > 0)
+      await this.check(
+        `key:${digest(String(request.headers['x-api-key'] ?? ''))}`,
+        perKey,
+        windowMs,
+      );
     const payable = payableOf(request);
     if (perPayable > 0 && payable) await this.check(`payable:${payable}`, perPayable, windowMs);
     return true;
@@ -52,7 +57,9 @@ export class RateLimitGuard implements CanActivate {
 }
 
 function payableOf(request: TrackedRequest): string | undefined {
-  const reference = findField(request.body, 'InternalReferenceId') ?? findField(request.query, 'InternalReferenceId');
+  const reference =
+    findField(request.body, 'InternalReferenceId') ??
+    findField(request.query, 'InternalReferenceId');
   const company = findField(request.body, 'CompanyId') ?? findField(request.query, 'CompanyId');
   return typeof reference === 'string' ? digest(`${String(company)}\n${reference}`) : undefined;
 }

@@ -65,7 +65,10 @@ export class RedisRateLimitStore implements RateLimitStore, OnApplicationShutdow
 
   async hit(key: string, windowMs: number): Promise<WindowCount> {
     try {
-      const [hits, resetMs] = (await this.redis.eval(INCREMENT, 1, key, String(windowMs))) as [number, number];
+      const [hits, resetMs] = (await this.redis.eval(INCREMENT, 1, key, String(windowMs))) as [
+        number,
+        number,
+      ];
       return { hits, resetMs };
     } catch (error) {
       this.logger.warn(`Rate limit not checked: ${(error as Error).message}`);
