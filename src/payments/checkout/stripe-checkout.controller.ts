@@ -26,7 +26,7 @@ export class StripeCheckoutController {
     description:
       'Create an checkout for Payable entity. Note if existing checkouts already exists, it will invalidate those.',
   })
-  @ApiOkResponse({ type: StripeCheckoutQueryResponse })
+  @ApiOkResponse({ type: StripeCheckoutQueryResponse, description: 'The new checkout session' })
   create(@Body() request: StripeV1CreateCheckout): Promise<StripeCheckoutQueryResponse> {
     return this.checkouts.create(request);
   }
@@ -36,7 +36,10 @@ export class StripeCheckoutController {
     operationId: 'GetStripeV1Checkout',
     summary: "The payable's current checkout, refreshed from Stripe",
   })
-  @ApiOkResponse({ type: StripeCheckoutQueryResponse })
+  @ApiOkResponse({
+    type: StripeCheckoutQueryResponse,
+    description: 'The current checkout session of the payable',
+  })
   current(@Query() query: GetStripeV1Checkout): Promise<StripeCheckoutQueryResponse> {
     return this.queries.current(query.CompanyId, query.InternalReferenceId);
   }
@@ -47,7 +50,10 @@ export class StripeCheckoutController {
     operationId: 'GetStripeCheckoutV1CheckoutStatus',
     summary: 'The status and customer email of a checkout session',
   })
-  @ApiOkResponse({ type: StripeCheckoutStatusQueryResponse })
+  @ApiOkResponse({
+    type: StripeCheckoutStatusQueryResponse,
+    description: 'The status of the checkout session',
+  })
   status(
     @Body() request: GetStripeCheckoutV1CheckoutStatus,
   ): Promise<StripeCheckoutStatusQueryResponse> {

@@ -2,19 +2,26 @@ import { ApiProperty } from '@nestjs/swagger';
 import { IsInt, Max, Min } from 'class-validator';
 
 export class ArticleToCreate {
-  @ApiProperty({ type: 'integer', format: 'int32', minimum: 1, example: 1 })
+  @ApiProperty({ required: false, type: 'integer', format: 'int32', minimum: 1, example: 1 })
   @IsInt()
   @Min(1)
   @Max(2_147_483_647)
   ArticleId: number;
 
-  @ApiProperty({ type: 'integer', format: 'int32', minimum: 1, example: 1 })
+  @ApiProperty({ required: false, type: 'integer', format: 'int32', minimum: 1, example: 1 })
   @IsInt()
   @Min(1)
   @Max(2_147_483_647)
   ArticleTypeId: number;
 
-  @ApiProperty({ type: 'integer', format: 'int32', minimum: 1, maximum: 1000, example: 2 })
+  @ApiProperty({
+    required: false,
+    type: 'integer',
+    format: 'int32',
+    minimum: 1,
+    maximum: 1000,
+    example: 2,
+  })
   @IsInt()
   @Min(1)
   @Max(1000)

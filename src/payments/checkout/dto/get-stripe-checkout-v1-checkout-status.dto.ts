@@ -20,12 +20,18 @@ export class GetStripeCheckoutV1CheckoutStatus {
 
 export class StripeCheckoutStatusQueryResponse {
   @ApiProperty({
+    required: false,
     description: "The customer's email, once Checkout collected it",
     type: String,
     nullable: true,
   })
   CustomerEmail: string | null;
 
-  @ApiProperty({ description: 'The checkout status', type: String, nullable: true })
+  @ApiProperty({
+    required: false,
+    description: 'The checkout status',
+    type: String,
+    nullable: true,
+  })
   Status: string | null;
 }
