@@ -144,6 +144,32 @@ describe(`POST /payment/stripe/v1/checkout (${TEST_DB})`, () => {
     expect(open[0].id).toBe(rows.find((row) => row.state === 'open')?.stripeSessionId);
   });
 
+  it('25 concurrent creates from two instances sharing the database leave one open session', async () => {
+    const second = await startTestApp({ db: t.db, emulator: t.emulator });
+    try {
+      const body = salonCheckout();
+      const responses = await Promise.all(
+        Array.from({ length: 25 }, (_, i) =>
+          (i % 2 ? second : t).http
+            .post('/payment/stripe/v1/checkout')
+            .set('x-api-key', 'demo-api-key')
+            .send(body),
+        ),
+      );
+      for (const res of responses) expect([200, 409]).toContain(res.status);
+      const rows = await rowsOf(body.InternalReferenceId as string);
+      expect(rows.filter((row) => row.state === 'open')).toHaveLength(1);
+      const ids = new Set(rows.map((row) => row.stripeSessionId));
+      const sessions = t.emulator
+        .sessions(SALON_ACCOUNT)
+        .filter((s) => s.client_reference_id === body.InternalReferenceId);
+      expect(sessions.every((s) => ids.has(s.id))).toBe(true);
+      expect(sessions.filter((s) => s.status === 'open')).toHaveLength(1);
+    } finally {
+      await second.close();
+    }
+  });
+
   it('answers a company without Stripe settings with a 400 naming it', async () => {
     const res = await create(
       {
