@@ -22,6 +22,8 @@ export class CheckoutSyncService {
 
   /** Applies the session; when it is a payment, expires the payable's other open sessions. */
   async apply(checkout: Checkout, session: CheckoutSession): Promise<Checkout> {
+    // Most reads find nothing new: no transaction, no write.
+    if (Object.keys(sessionChanges(checkout, session)).length === 0) return checkout;
     const updated = await retryOnTransientDbError(() =>
       this.dataSource.transaction((manager) => this.applyWith(manager, checkout.id, session)),
     );
@@ -37,18 +39,9 @@ export class CheckoutSyncService {
   ): Promise<Checkout> {
     const checkouts = manager.getRepository(Checkout);
     const checkout = await checkouts.findOneByOrFail({ id: checkoutId });
-    const wasPaid = checkout.paymentStatus !== null && PAID_STATUSES.has(checkout.paymentStatus);
-    const changes: Partial<Checkout> = {
-      stripeSessionId: checkout.stripeSessionId ?? session.id,
-      customerId: stringId(session.customer) ?? checkout.customerId,
-      customerEmail: session.customer_details?.email ?? checkout.customerEmail,
-      paymentIntentId: stringId(session.payment_intent) ?? checkout.paymentIntentId,
-    };
-    if (!wasPaid) {
-      changes.paymentStatus = session.payment_status;
-      changes.state = nextState(checkout, session);
-    }
-    if (isPaid(session) && !wasPaid) {
+    const changes = sessionChanges(checkout, session);
+    if (Object.keys(changes).length === 0) return checkout;
+    if (changes.paymentStatus && PAID_STATUSES.has(changes.paymentStatus)) {
       changes.refundRequired = !(await this.markPayablePaid(manager, checkout));
     }
     Object.assign(checkout, changes, { updatedAt: new Date() });
@@ -103,6 +96,24 @@ export class CheckoutSyncService {
       }
     }
   }
+}
+
+/** What the session would change in the row; a paid checkout's state and payment stay as they are. */
+function sessionChanges(checkout: Checkout, session: CheckoutSession): Partial<Checkout> {
+  const wanted: Partial<Checkout> = {
+    stripeSessionId: checkout.stripeSessionId ?? session.id,
+    customerId: stringId(session.customer) ?? checkout.customerId,
+    customerEmail: session.customer_details?.email ?? checkout.customerEmail,
+    paymentIntentId: stringId(session.payment_intent) ?? checkout.paymentIntentId,
+  };
+  const wasPaid = checkout.paymentStatus !== null && PAID_STATUSES.has(checkout.paymentStatus);
+  if (!wasPaid) {
+    wanted.paymentStatus = session.payment_status;
+    wanted.state = nextState(checkout, session);
+  }
+  return Object.fromEntries(
+    Object.entries(wanted).filter(([key, value]) => checkout[key as keyof Checkout] !== value),
+  );
 }
 
 export function isPaid(session: CheckoutSession): boolean {

@@ -125,7 +125,13 @@ export class CheckoutService {
         }),
       ),
     });
-    await this.checkouts.insert(checkout);
+    // No read-back of column defaults: every column is set here.
+    await this.checkouts
+      .createQueryBuilder()
+      .insert()
+      .values(checkout)
+      .updateEntity(false)
+      .execute();
     return checkout;
   }
 
