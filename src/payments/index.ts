@@ -20,3 +20,8 @@ export { ArticleToCreate } from './checkout/dto/article-to-create.dto.js';
 export { StripeCheckoutQueryResponse } from './checkout/dto/stripe-checkout-query-response.dto.js';
 export { PaymentsException } from './errors/payments.exception.js';
 export { seedDemoData } from './seed/demo-data.js';
+export { PaymentsExceptionFilter } from './errors/payments-exception.filter.js';
+export { useServiceStackBodyParsers } from './servicestack/body-parser-errors.js';
+export { ServiceStackOperation } from './servicestack/servicestack-operation.decorator.js';
+export type { PredefinedRoutesSwitch } from './servicestack/predefined-routes.js';
+export { ReconciliationService } from './reconciliation/reconciliation.service.js';
