@@ -26,6 +26,13 @@ import { dirname, join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { execFileSync } from 'node:child_process';
+import {
+  onceMessage,
+  startCountingEmulator,
+  stopAll,
+  stopChild,
+  track,
+} from '../scripts/child-processes.mjs';
 
 const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..');
 const RESULTS = join(ROOT, 'bench', 'results');
@@ -70,35 +77,11 @@ const extraEnv = Object.fromEntries(
 );
 
 // ---------------------------------------------------------------- child processes, no orphans
-const children = new Set();
 /** The service's environment as the bench set it (no secrets), for the report. */
 let serviceEnv = {};
 /** The temporary directory of the SQLite files, removed at the end and on a signal. */
 let tempDir;
 
-function track(child, name) {
-  child.benchName = name;
-  children.add(child);
-  child.once('exit', () => children.delete(child));
-  return child;
-}
-
-async function stopChild(child, signal = 'SIGTERM', graceMs = 10_000) {
-  if (!child || child.exitCode !== null || child.signalCode !== null) return;
-  const exited = new Promise((resolve) => child.once('exit', resolve));
-  child.kill(signal);
-  const timer = setTimeout(() => child.kill('SIGKILL'), graceMs);
-  await exited;
-  clearTimeout(timer);
-}
-
-async function stopAll() {
-  await Promise.all([...children].map((child) => stopChild(child, 'SIGTERM', 5_000)));
-}
-
-process.on('exit', () => {
-  for (const child of children) child.kill('SIGKILL');
-});
 for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP']) {
   process.once(signal, () => {
     console.error(`\nbench: ${signal}, stopping the children`);
@@ -117,63 +100,6 @@ budget.unref();
 function fail(message) {
   console.error(`bench: ${message}`);
   process.exit(1);
-}
-
-function onceMessage(child, type, timeoutMs, name) {
-  return new Promise((resolve, reject) => {
-    const timer = setTimeout(
-      () => reject(new Error(`${name}: no "${type}" within ${timeoutMs} ms`)),
-      timeoutMs,
-    );
-    const onMessage = (message) => {
-      if (message?.type !== type) return;
-      cleanup();
-      resolve(message);
-    };
-    const onExit = (code, signal) => {
-      cleanup();
-      reject(new Error(`${name} exited (${signal ?? code}) before "${type}"`));
-    };
-    const cleanup = () => {
-      clearTimeout(timer);
-      child.off('message', onMessage);
-      child.off('exit', onExit);
-    };
-    child.on('message', onMessage);
-    child.once('exit', onExit);
-  });
-}
-
-async function startEmulator() {
-  const child = track(
-    fork(join(ROOT, 'bench', 'emulator.mjs'), [], {
-      cwd: ROOT,
-      env: { ...process.env, STRIPE_EMULATOR_PORT: '0' },
-      stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
-    }),
-    'stripe-emulator',
-  );
-  const { url } = await onceMessage(child, 'ready', 30_000, 'stripe-emulator');
-  let nextId = 0;
-  return {
-    child,
-    url,
-    async counts() {
-      const id = ++nextId;
-      const answer = new Promise((resolve, reject) => {
-        const timer = setTimeout(() => reject(new Error('stripe-emulator: no counts')), 5_000);
-        const onMessage = (message) => {
-          if (message?.type !== 'counts' || message.id !== id) return;
-          clearTimeout(timer);
-          child.off('message', onMessage);
-          resolve(message.counts);
-        };
-        child.on('message', onMessage);
-      });
-      child.send({ type: 'counts', id });
-      return answer;
-    },
-  };
 }
 
 async function startReference(emulatorUrl, dbPath) {
@@ -814,7 +740,7 @@ async function main() {
     );
 
     // ---- the service: scenarios a, b, c on one database, one emulator
-    const emulator = await startEmulator();
+    const emulator = await startCountingEmulator('stripe-emulator');
     const logFile = join(RESULTS, `${stamp}.service.log`);
     const service = await startService({
       dbUrl: database.url,
@@ -834,7 +760,7 @@ async function main() {
       let reference;
       let refEmulator;
       if (!opts['no-reference']) {
-        refEmulator = await startEmulator();
+        refEmulator = await startCountingEmulator('stripe-emulator');
         reference = await startReference(refEmulator.url, join(tempDir, 'reference.sqlite'));
       }
       const rounds = { service: [], reference: [] };

@@ -1,5 +1,5 @@
 #!/usr/bin/env node
-/* global AbortSignal, URLSearchParams, clearTimeout, fetch, performance, setTimeout */
+/* global AbortSignal, URL, URLSearchParams, clearTimeout, fetch, performance, setTimeout */
 // `npm run test:load` (issue "Hardening", section Load): two instances of the built service (dist/)
 // on one MariaDB database and one Stripe emulator, driven by autocannon on loopback with repeated
 // re-creates over 3 companies x 20 payables; then checks that every payable has exactly one open
@@ -11,14 +11,23 @@
 // Needs MariaDB at 127.0.0.1:3306 (root, no password); the database payments_load is dropped and
 // recreated. Exit code 0 only when every check passes. Children are always stopped.
 import autocannon from 'autocannon';
-import { fork, spawn } from 'node:child_process';
+import { spawn } from 'node:child_process';
 import { createHash, randomBytes } from 'node:crypto';
-import { existsSync, mkdtempSync, readdirSync, readFileSync, readlinkSync, rmSync, writeFileSync } from 'node:fs';
+import {
+  existsSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  readlinkSync,
+  rmSync,
+  writeFileSync,
+} from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { createConnection } from 'mysql2/promise';
+import { startCountingEmulator, stopAll, track } from '../../scripts/child-processes.mjs';
 
 const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
 const MYSQL_URL = 'mysql://root@127.0.0.1:3306';
@@ -84,34 +93,16 @@ const PAYABLES = COMPANIES.flatMap((company, c) =>
 const payableKey = (companyId, ref) => `${companyId}/${ref}`;
 
 // ---------------------------------------------------------------- children, never orphaned
-const children = new Set();
 let tempDir;
 
-function track(child, name) {
-  child.loadName = name;
-  children.add(child);
-  child.once('exit', () => children.delete(child));
-  return child;
-}
-
-async function stopChild(child, signal = 'SIGTERM', graceMs = 10_000) {
-  if (!child || child.exitCode !== null || child.signalCode !== null) return;
-  const exited = new Promise((resolve) => child.once('exit', resolve));
-  child.kill(signal);
-  const timer = setTimeout(() => child.kill('SIGKILL'), graceMs);
-  await exited;
-  clearTimeout(timer);
-}
-
-const stopAll = () => Promise.all([...children].map((child) => stopChild(child, 'SIGTERM', 8_000)));
-
-process.on('exit', () => {
-  for (const child of children) child.kill('SIGKILL');
-});
 for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP']) {
   process.once(signal, () => {
     console.error(`\nload: ${signal}, stopping the children`);
-    void stopAll().finally(() => process.exit(130));
+    console.log('load: 0 passed, 1 failed (interrupted)');
+    void stopAll().finally(() => {
+      if (tempDir) rmSync(tempDir, { recursive: true, force: true });
+      process.exit(130);
+    });
   });
 }
 setTimeout(() => {
@@ -126,53 +117,6 @@ function fail(message) {
 }
 
 const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
-
-function onceMessage(child, type, timeoutMs, name) {
-  return new Promise((resolve, reject) => {
-    const timer = setTimeout(() => done(reject, new Error(`${name}: no "${type}" in ${timeoutMs} ms`)), timeoutMs);
-    const onMessage = (message) => message?.type === type && done(resolve, message);
-    const onExit = (code, signal) => done(reject, new Error(`${name} exited (${signal ?? code}) before "${type}"`));
-    const done = (settle, value) => {
-      clearTimeout(timer);
-      child.off('message', onMessage);
-      child.off('exit', onExit);
-      settle(value);
-    };
-    child.on('message', onMessage);
-    child.once('exit', onExit);
-  });
-}
-
-async function startEmulator() {
-  const child = track(
-    fork(join(ROOT, 'test', 'load', 'emulator.mjs'), [], {
-      cwd: ROOT,
-      stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
-    }),
-    'stripe-emulator',
-  );
-  const { url } = await onceMessage(child, 'ready', 30_000, 'stripe-emulator');
-  let nextId = 0;
-  return {
-    child,
-    url,
-    async counts() {
-      const id = ++nextId;
-      const answer = new Promise((resolve, reject) => {
-        const timer = setTimeout(() => reject(new Error('stripe-emulator: no counts')), 5_000);
-        const onMessage = (message) => {
-          if (message?.type !== 'counts' || message.id !== id) return;
-          clearTimeout(timer);
-          child.off('message', onMessage);
-          resolve(message.counts);
-        };
-        child.on('message', onMessage);
-      });
-      child.send({ type: 'counts', id });
-      return answer;
-    },
-  };
-}
 
 async function startService(name, emulatorUrl) {
   const env = {
@@ -211,13 +155,19 @@ async function startService(name, emulatorUrl) {
   child.stdout.on('data', onData);
   child.stderr.on('data', onData);
   const url = await new Promise((resolve, reject) => {
-    const timer = setTimeout(() => finish(reject, new Error(`service ${name} did not start in 60 s:\n${log.join('')}`)), 60_000);
+    const timer = setTimeout(
+      () => finish(reject, new Error(`service ${name} did not start in 60 s:\n${log.join('')}`)),
+      60_000,
+    );
     const check = () => {
       const match = /Payments service listening on (http:\/\/127\.0\.0\.1:\d+)/.exec(log.join(''));
       if (match) finish(resolve, match[1]);
     };
     const onExit = (code, signal) =>
-      finish(reject, new Error(`service ${name} exited (${signal ?? code}) at start:\n${log.join('')}`));
+      finish(
+        reject,
+        new Error(`service ${name} exited (${signal ?? code}) at start:\n${log.join('')}`),
+      );
     const finish = (settle, value) => {
       clearTimeout(timer);
       child.stdout.off('data', check);
@@ -333,7 +283,8 @@ async function listSessions(emulatorUrl, account, status) {
       signal: AbortSignal.timeout(10_000),
     });
     const body = await response.json();
-    if (!response.ok) throw new Error(`emulator list ${account}: ${response.status} ${JSON.stringify(body)}`);
+    if (!response.ok)
+      throw new Error(`emulator list ${account}: ${response.status} ${JSON.stringify(body)}`);
     sessions.push(...body.data);
     if (!body.has_more || !body.data.length) return sessions;
     after = body.data.at(-1).id;
@@ -438,7 +389,10 @@ async function settle(sql, emulator, services) {
   while (performance.now() - started < SETTLE_MS) {
     const conns = await loadConnections(sql);
     const busy = conns.filter((c) => c.command !== 'Sleep');
-    const trx = await openTransactions(sql, conns.map((c) => c.id));
+    const trx = await openTransactions(
+      sql,
+      conns.map((c) => c.id),
+    );
     const [[locks]] = await sql.query(
       `SELECT COUNT(*) AS n FROM \`${DB_NAME}\`.payables WHERE lock_token IS NOT NULL`,
     );
@@ -456,7 +410,12 @@ async function settle(sql, emulator, services) {
     };
     const now = JSON.stringify({ ...last, v1: counts.v1 });
     const quiet =
-      !last.busy && !last.trx && !last.locked && !last.creating && !last.stripeInFlight && !last.overPool;
+      !last.busy &&
+      !last.trx &&
+      !last.locked &&
+      !last.creating &&
+      !last.stripeInFlight &&
+      !last.overPool;
     stableFor = quiet && now === previous ? stableFor + 1 : 0;
     previous = now;
     if (stableFor >= 3) return { settled: true, ms: performance.now() - started, last };
@@ -492,25 +451,34 @@ async function collectState(sql, emulatorUrl) {
   const sessions = [];
   const open = [];
   for (const company of COMPANIES) {
-    for (const s of await listSessions(emulatorUrl, company.account)) sessions.push({ ...s, account: company.account });
-    for (const s of await listSessions(emulatorUrl, company.account, 'open')) open.push({ ...s, account: company.account });
+    for (const s of await listSessions(emulatorUrl, company.account))
+      sessions.push({ ...s, account: company.account });
+    for (const s of await listSessions(emulatorUrl, company.account, 'open'))
+      open.push({ ...s, account: company.account });
   }
   return { rows, payables, sessions, open };
 }
 
 function evaluate({ state, probes, services, results, settleInfo, conns, trx, healths }) {
   const checks = [];
-  const add = (name, pass, detail = '', evidence = undefined) => checks.push({ name, pass, detail, evidence });
+  const add = (name, pass, detail = '', evidence = undefined) =>
+    checks.push({ name, pass, detail, evidence });
 
   // ---- answers
   const statuses = {};
-  for (const p of probes) for (const [k, v] of Object.entries(p.statuses)) statuses[k] = (statuses[k] ?? 0) + v;
+  for (const p of probes)
+    for (const [k, v] of Object.entries(p.statuses)) statuses[k] = (statuses[k] ?? 0) + v;
   const serverErrors = probes.reduce((n, p) => n + p.serverErrors, 0);
   const unexpected = probes.reduce((n, p) => n + p.unexpectedCount, 0);
   const samples = probes.flatMap((p) => p.unexpected);
   const socketErrors = results.reduce((n, r) => n + r.errors, 0);
   const timeouts = results.reduce((n, r) => n + r.timeouts, 0);
-  add('no 5xx answer', serverErrors === 0, `${serverErrors} × 5xx`, serverErrors ? samples.filter((s) => s.status >= 500) : undefined);
+  add(
+    'no 5xx answer',
+    serverErrors === 0,
+    `${serverErrors} × 5xx`,
+    serverErrors ? samples.filter((s) => s.status >= 500) : undefined,
+  );
   add(
     'every answer is 200 or 409 CheckoutInProgress (no other status, no socket error/timeout)',
     unexpected === 0 && socketErrors === 0 && timeouts === 0,
@@ -533,8 +501,16 @@ function evaluate({ state, probes, services, results, settleInfo, conns, trx, he
   for (const s of state.sessions) {
     const companyId = s.metadata?.CompanyId;
     const key = payableKey(companyId, s.client_reference_id);
-    if (companyId !== accountOf.get(s.account) || !PAYABLES.some((p) => payableKey(p.company.id, p.ref) === key)) {
-      strangers.push({ id: s.id, account: s.account, client_reference_id: s.client_reference_id, metadata: s.metadata });
+    if (
+      companyId !== accountOf.get(s.account) ||
+      !PAYABLES.some((p) => payableKey(p.company.id, p.ref) === key)
+    ) {
+      strangers.push({
+        id: s.id,
+        account: s.account,
+        client_reference_id: s.client_reference_id,
+        metadata: s.metadata,
+      });
       continue;
     }
     if (!sessionsBy.has(key)) sessionsBy.set(key, []);
@@ -562,72 +538,153 @@ function evaluate({ state, probes, services, results, settleInfo, conns, trx, he
     const openRows = rows.filter((r) => r.state === 'open');
     const evidence = () => ({
       payable: key,
-      rows: rows.map((r) => `${r.id} ${r.state} ${r.sessionId ?? '-'} ${r.createdAt?.toISOString?.() ?? r.createdAt}`).slice(-8),
+      rows: rows
+        .map(
+          (r) =>
+            `${r.id} ${r.state} ${r.sessionId ?? '-'} ${r.createdAt?.toISOString?.() ?? r.createdAt}`,
+        )
+        .slice(-8),
       openSessions: openSessions.map((s) => s.id),
       sessions: sessions.length,
     });
     if (openSessions.length !== 1) bad.emulatorOpen.push(evidence());
     if (openRows.length !== 1) bad.dbOpen.push(evidence());
-    if (openSessions.length === 1 && openRows.length === 1 && openSessions[0].id !== openRows[0].sessionId)
+    if (
+      openSessions.length === 1 &&
+      openRows.length === 1 &&
+      openSessions[0].id !== openRows[0].sessionId
+    )
       bad.mismatch.push(evidence());
     const openIds = new Set(openRows.map((r) => r.sessionId));
     for (const s of sessions) {
       if (openIds.size === 1 && openIds.has(s.id)) continue;
-      if (s.status !== 'expired') bad.otherSessionNotExpired.push({ payable: key, session: s.id, status: s.status });
+      if (s.status !== 'expired')
+        bad.otherSessionNotExpired.push({ payable: key, session: s.id, status: s.status });
     }
     for (const r of rows) {
       if (r.state === 'open' && openRows.length === 1) continue;
-      if (r.state !== 'expired') bad.otherRowNotExpired.push({ payable: key, checkout: r.id, state: r.state, session: r.sessionId });
+      if (r.state !== 'expired')
+        bad.otherRowNotExpired.push({
+          payable: key,
+          checkout: r.id,
+          state: r.state,
+          session: r.sessionId,
+        });
     }
   }
   const n = PAYABLES.length;
-  add(`each of the ${n} payables has exactly one open session at the emulator`, !bad.emulatorOpen.length,
-    `${n - bad.emulatorOpen.length}/${n} ok`, bad.emulatorOpen.slice(0, 5));
-  add(`each of the ${n} payables has exactly one open row in checkouts`, !bad.dbOpen.length,
-    `${n - bad.dbOpen.length}/${n} ok`, bad.dbOpen.slice(0, 5));
-  add('the open row and the open session are the same session', !bad.mismatch.length,
-    `${bad.mismatch.length} differ`, bad.mismatch.slice(0, 5));
-  add('every other session of these payables is expired at the emulator', !bad.otherSessionNotExpired.length,
-    `${bad.otherSessionNotExpired.length} not expired`, bad.otherSessionNotExpired.slice(0, 10));
-  add('every other checkouts row of these payables is expired', !bad.otherRowNotExpired.length,
-    `${bad.otherRowNotExpired.length} not expired`, bad.otherRowNotExpired.slice(0, 10));
+  add(
+    `each of the ${n} payables has exactly one open session at the emulator`,
+    !bad.emulatorOpen.length,
+    `${n - bad.emulatorOpen.length}/${n} ok`,
+    bad.emulatorOpen.slice(0, 5),
+  );
+  add(
+    `each of the ${n} payables has exactly one open row in checkouts`,
+    !bad.dbOpen.length,
+    `${n - bad.dbOpen.length}/${n} ok`,
+    bad.dbOpen.slice(0, 5),
+  );
+  add(
+    'the open row and the open session are the same session',
+    !bad.mismatch.length,
+    `${bad.mismatch.length} differ`,
+    bad.mismatch.slice(0, 5),
+  );
+  add(
+    'every other session of these payables is expired at the emulator',
+    !bad.otherSessionNotExpired.length,
+    `${bad.otherSessionNotExpired.length} not expired`,
+    bad.otherSessionNotExpired.slice(0, 10),
+  );
+  add(
+    'every other checkouts row of these payables is expired',
+    !bad.otherRowNotExpired.length,
+    `${bad.otherRowNotExpired.length} not expired`,
+    bad.otherRowNotExpired.slice(0, 10),
+  );
 
   const known = new Map(state.rows.filter((r) => r.sessionId).map((r) => [r.sessionId, r]));
-  const unknown = state.sessions.filter((s) => !known.has(s.id)).map((s) => ({ id: s.id, account: s.account, status: s.status, ref: s.client_reference_id }));
-  add('no session at the emulator that the database does not know', !unknown.length && !strangers.length,
-    `${unknown.length} unknown, ${strangers.length} with foreign metadata`, [...unknown.slice(0, 10), ...strangers.slice(0, 5)]);
+  const unknown = state.sessions
+    .filter((s) => !known.has(s.id))
+    .map((s) => ({ id: s.id, account: s.account, status: s.status, ref: s.client_reference_id }));
+  add(
+    'no session at the emulator that the database does not know',
+    !unknown.length && !strangers.length,
+    `${unknown.length} unknown, ${strangers.length} with foreign metadata`,
+    [...unknown.slice(0, 10), ...strangers.slice(0, 5)],
+  );
   const emulatorById = new Map(state.sessions.map((s) => [s.id, s]));
   const disagree = [];
   for (const row of state.rows) {
     if (!row.sessionId) continue;
     const s = emulatorById.get(row.sessionId);
     if (!s || s.status !== row.state || s.account !== row.account)
-      disagree.push({ checkout: row.id, state: row.state, session: row.sessionId, emulator: s ? s.status : 'missing' });
+      disagree.push({
+        checkout: row.id,
+        state: row.state,
+        session: row.sessionId,
+        emulator: s ? s.status : 'missing',
+      });
   }
-  add('every checkouts row\'s session exists at the emulator in the same state', !disagree.length,
-    `${disagree.length} disagree`, disagree.slice(0, 10));
+  add(
+    "every checkouts row's session exists at the emulator in the same state",
+    !disagree.length,
+    `${disagree.length} disagree`,
+    disagree.slice(0, 10),
+  );
   const handedOut = new Set(probes.flatMap((p) => [...p.sessionIds]));
   const notInDb = [...handedOut].filter((id) => !known.has(id));
-  add('every SessionId answered with 200 is in checkouts', !notInDb.length, `${notInDb.length} missing`, notInDb.slice(0, 10));
+  add(
+    'every SessionId answered with 200 is in checkouts',
+    !notInDb.length,
+    `${notInDb.length} missing`,
+    notInDb.slice(0, 10),
+  );
 
   // ---- leases, pools, transactions, processes
   const locked = state.payables.filter((p) => p.lockToken);
   const creating = state.rows.filter((r) => r.state === 'creating');
-  add('every payable lease released, no checkout left creating', !locked.length && !creating.length,
-    `${locked.length} locked, ${creating.length} creating`, [...locked, ...creating].slice(0, 10));
-  add(`in-flight work settled (within ${SETTLE_MS / 1000} s)`, settleInfo.settled,
-    `${(settleInfo.ms / 1000).toFixed(1)} s`, settleInfo.settled ? undefined : settleInfo.last);
+  add(
+    'every payable lease released, no checkout left creating',
+    !locked.length && !creating.length,
+    `${locked.length} locked, ${creating.length} creating`,
+    [...locked, ...creating].slice(0, 10),
+  );
+  add(
+    `in-flight work settled (within ${SETTLE_MS / 1000} s)`,
+    settleInfo.settled,
+    `${(settleInfo.ms / 1000).toFixed(1)} s`,
+    settleInfo.settled ? undefined : settleInfo.last,
+  );
   const byInstance = countByInstance(conns, services);
   const poolOk = services.every((s) => byInstance[s.name] <= POOL_SIZE) && byInstance.unknown === 0;
-  add(`each instance's pool back at idle size (≤ ${POOL_SIZE} connections of ${DB_NAME})`, poolOk,
-    services.map((s) => `${s.name}: ${byInstance[s.name]}`).join(', ') + `, unattributed: ${byInstance.unknown}`);
+  add(
+    `each instance's pool back at idle size (≤ ${POOL_SIZE} connections of ${DB_NAME})`,
+    poolOk,
+    services.map((s) => `${s.name}: ${byInstance[s.name]}`).join(', ') +
+      `, unattributed: ${byInstance.unknown}`,
+  );
   const busy = conns.filter((c) => c.command !== 'Sleep');
-  add('no connection of the load database busy (all Sleep)', !busy.length, `${busy.length} busy`, busy.slice(0, 10));
-  add('no open transaction (information_schema.INNODB_TRX)', !trx.length, `${trx.length} open`, trx.slice(0, 10));
+  add(
+    'no connection of the load database busy (all Sleep)',
+    !busy.length,
+    `${busy.length} busy`,
+    busy.slice(0, 10),
+  );
+  add(
+    'no open transaction (information_schema.INNODB_TRX)',
+    !trx.length,
+    `${trx.length} open`,
+    trx.slice(0, 10),
+  );
   const alive = services.filter((s) => s.child.exitCode === null && s.child.signalCode === null);
   const healthy = healths.filter((h) => h.status === 200);
-  add('both instances alive and /health 200 after the run', alive.length === 2 && healthy.length === 2,
-    healths.map((h) => `${h.name}: ${h.status}`).join(', '));
+  add(
+    'both instances alive and /health 200 after the run',
+    alive.length === 2 && healthy.length === 2,
+    healths.map((h) => `${h.name}: ${h.status}`).join(', '),
+  );
 
   return { checks, statuses, serverErrors, unexpected, socketErrors, timeouts };
 }
@@ -656,22 +713,18 @@ async function sabotage(sql, emulatorUrl) {
     body: form,
   });
   const session = await response.json();
-  console.log(`load: --sabotage: planted open session ${session.id ?? JSON.stringify(session)} for load-c1-p01`);
-  const [result] = await sql.query(
-    `UPDATE \`${DB_NAME}\`.checkouts c JOIN \`${DB_NAME}\`.payables p ON p.id = c.payable_id
-        SET c.state = 'open'
-      WHERE p.company_id = ? AND p.internal_reference_id = 'load-c2-p01' AND c.state = 'expired'
-      ORDER BY c.created_at LIMIT 1`,
-    [c2.id],
-  ).catch(async () =>
-    sql.query(
-      `UPDATE \`${DB_NAME}\`.checkouts SET state = 'open' WHERE state = 'expired' AND payable_id =
-         (SELECT id FROM \`${DB_NAME}\`.payables WHERE company_id = ? AND internal_reference_id = 'load-c2-p01')
-       LIMIT 1`,
-      [c2.id],
-    ),
+  console.log(
+    `load: --sabotage: planted open session ${session.id ?? JSON.stringify(session)} for load-c1-p01`,
   );
-  console.log(`load: --sabotage: reopened ${result.affectedRows} expired checkouts row of load-c2-p01`);
+  const [result] = await sql.query(
+    `UPDATE \`${DB_NAME}\`.checkouts SET state = 'open' WHERE state = 'expired' AND payable_id =
+       (SELECT id FROM \`${DB_NAME}\`.payables WHERE company_id = ? AND internal_reference_id = 'load-c2-p01')
+     LIMIT 1`,
+    [c2.id],
+  );
+  console.log(
+    `load: --sabotage: reopened ${result.affectedRows} expired checkouts row of load-c2-p01`,
+  );
 }
 
 // ---------------------------------------------------------------- main
@@ -680,11 +733,16 @@ async function main() {
     fail('dist/ is missing: run `npm run build` (or use `npm run test:load`)');
   tempDir = mkdtempSync(join(tmpdir(), 'payments-load-'));
   const t0 = performance.now();
-  const sql = await createConnection({ uri: `${MYSQL_URL}/`, connectTimeout: 5000, dateStrings: false });
+  let sql;
   let exitCode = 1;
   try {
+    sql = await createConnection({
+      uri: `${MYSQL_URL}/`,
+      connectTimeout: 5000,
+      dateStrings: false,
+    });
     await recreateDatabase(sql);
-    const emulator = await startEmulator();
+    const emulator = await startCountingEmulator('load emulator');
     const a = await startService('A', emulator.url);
     await insertThirdCompany(sql);
     const b = await startService('B', emulator.url);
@@ -710,7 +768,9 @@ async function main() {
         signal: AbortSignal.timeout(15_000),
       });
       if (response.status !== 200)
-        throw new Error(`first create for ${company.id} via ${service.name}: ${response.status} ${await response.text()}`);
+        throw new Error(
+          `first create for ${company.id} via ${service.name}: ${response.status} ${await response.text()}`,
+        );
     }
     const before = await emulator.counts();
 
@@ -722,13 +782,19 @@ async function main() {
     const startedAt = performance.now();
     const results = await Promise.all(services.map((s, i) => runInstanceLoad(s, probes[i])));
     const elapsedS = (performance.now() - startedAt) / 1000;
-    const total = autocannon.aggregateResult(results, { url: [a.url, b.url], connections: CONNECTIONS });
+    const total = autocannon.aggregateResult(results, {
+      url: [a.url, b.url],
+      connections: CONNECTIONS,
+    });
 
     const settleInfo = await settle(sql, emulator, services);
     if (opts.sabotage) await sabotage(sql, emulator.url);
     const after = await emulator.counts();
     const conns = await loadConnections(sql);
-    const trx = await openTransactions(sql, conns.map((c) => c.id));
+    const trx = await openTransactions(
+      sql,
+      conns.map((c) => c.id),
+    );
     const state = await collectState(sql, emulator.url);
     const healths = await Promise.all(
       services.map(async (s) => {
@@ -743,35 +809,68 @@ async function main() {
     const verdict = evaluate({ state, probes, services, results, settleInfo, conns, trx, healths });
 
     // ---- figures
-    const created = (after.byEndpoint['POST /v1/checkout/sessions 200'] ?? 0) - (before.byEndpoint['POST /v1/checkout/sessions 200'] ?? 0);
-    const expired = (after.byEndpoint['POST /v1/checkout/sessions/{id}/expire 200'] ?? 0) - (before.byEndpoint['POST /v1/checkout/sessions/{id}/expire 200'] ?? 0);
-    const stripeNon200 = Object.entries(after.byEndpoint).filter(([k]) => !k.endsWith(' 200'));
-    const abandoned = results.reduce((n, r) => n + Math.max(0, r.totalRequests - r.totalCompletedRequests), 0);
+    const created =
+      (after.byEndpointStatus['POST /v1/checkout/sessions 200'] ?? 0) -
+      (before.byEndpointStatus['POST /v1/checkout/sessions 200'] ?? 0);
+    const expired =
+      (after.byEndpointStatus['POST /v1/checkout/sessions/{id}/expire 200'] ?? 0) -
+      (before.byEndpointStatus['POST /v1/checkout/sessions/{id}/expire 200'] ?? 0);
+    const stripeNon200 = Object.entries(after.byEndpointStatus).filter(
+      ([k]) => !k.endsWith(' 200'),
+    );
+    const abandoned = results.reduce(
+      (n, r) => n + Math.max(0, r.totalRequests - r.totalCompletedRequests),
+      0,
+    );
     const ok = verdict.statuses['200'] ?? 0;
     const conflicts = probes.reduce((n, p) => n + p.conflicts, 0);
     const other = verdict.unexpected + verdict.socketErrors + verdict.timeouts;
     console.log('');
     const perInstance = results.map((r, i) => {
-      const one = autocannon.aggregateResult([r], { url: services[i].url, connections: CONNECTIONS / 2 });
+      const one = autocannon.aggregateResult([r], {
+        url: services[i].url,
+        connections: CONNECTIONS / 2,
+      });
       return `${services[i].name} ${one.requests.total} (p99 ${one.latency.p99} ms)`;
     });
-    console.log(`load: requests        ${total.requests.total} in ${elapsedS.toFixed(1)} s = ${(total.requests.total / elapsedS).toFixed(1)} req/s (${perInstance.join(', ')}; ${abandoned} abandoned in flight at the end)`);
-    console.log(`load: latency         p50 ${total.latency.p50} ms, p90 ${total.latency.p90} ms, p99 ${total.latency.p99} ms, max ${total.latency.max} ms`);
-    console.log(`load: answers         200: ${ok}, 409 CheckoutInProgress: ${conflicts}, other: ${other} (5xx: ${verdict.serverErrors}); by status ${JSON.stringify(verdict.statuses)}`);
-    console.log(`load: Stripe          ${created} sessions created, ${expired} expired during the run; ${state.sessions.length} sessions at the emulator (${state.open.length} open); checkouts rows: ${state.rows.length}`);
-    if (stripeNon200.length) console.log(`load: Stripe non-200  ${JSON.stringify(Object.fromEntries(stripeNon200))}`);
-    console.log(`load: settled in      ${(settleInfo.ms / 1000).toFixed(1)} s; ${conns.length} connections of ${DB_NAME} afterwards (${JSON.stringify(countByInstance(conns, services))})`);
+    console.log(
+      `load: requests        ${total.requests.total} in ${elapsedS.toFixed(1)} s = ${(total.requests.total / elapsedS).toFixed(1)} req/s (${perInstance.join(', ')}; ${abandoned} abandoned in flight at the end)`,
+    );
+    console.log(
+      `load: latency         p50 ${total.latency.p50} ms, p90 ${total.latency.p90} ms, p99 ${total.latency.p99} ms, max ${total.latency.max} ms`,
+    );
+    console.log(
+      `load: answers         200: ${ok}, 409 CheckoutInProgress: ${conflicts}, other: ${other} (5xx: ${verdict.serverErrors}); by status ${JSON.stringify(verdict.statuses)}`,
+    );
+    console.log(
+      `load: Stripe          ${created} sessions created, ${expired} expired during the run; ${state.sessions.length} sessions at the emulator (${state.open.length} open); checkouts rows: ${state.rows.length}`,
+    );
+    if (stripeNon200.length)
+      console.log(`load: Stripe non-200  ${JSON.stringify(Object.fromEntries(stripeNon200))}`);
+    console.log(
+      `load: settled in      ${(settleInfo.ms / 1000).toFixed(1)} s; ${conns.length} connections of ${DB_NAME} afterwards (${JSON.stringify(countByInstance(conns, services))})`,
+    );
     console.log('');
     for (const check of verdict.checks) {
-      console.log(`  ${check.pass ? 'PASS' : 'FAIL'}  ${check.name}${check.detail ? ` — ${check.detail}` : ''}`);
+      console.log(
+        `  ${check.pass ? 'PASS' : 'FAIL'}  ${check.name}${check.detail ? ` — ${check.detail}` : ''}`,
+      );
       if (!check.pass && check.evidence !== undefined)
-        console.log(`        evidence: ${JSON.stringify(check.evidence, null, 1).replace(/\n\s*/g, ' ').slice(0, 3000)}`);
+        console.log(
+          `        evidence: ${JSON.stringify(check.evidence, null, 1).replace(/\n\s*/g, ' ').slice(0, 3000)}`,
+        );
     }
     const warnings = services.flatMap((s) =>
-      s.log.join('').split('\n').filter((l) => /WARN|ERROR/.test(l)).map((l) => `${s.name}: ${l}`),
+      s.log
+        .join('')
+        .split('\n')
+        .filter((l) => /WARN|ERROR/.test(l))
+        .map((l) => `${s.name}: ${l}`),
     );
     if (warnings.length) {
-      console.log(`\nload: the instances logged ${warnings.length} warning/error lines, first ones:`);
+      console.log(
+        `\nload: the instances logged ${warnings.length} warning/error lines, first ones:`,
+      );
       for (const line of warnings.slice(0, 8)) console.log(`  ${line.slice(0, 400)}`);
     }
     const failed = verdict.checks.filter((c) => !c.pass).length;
@@ -781,7 +880,9 @@ async function main() {
       for (const s of services) console.log(`load: log of instance ${s.name}: ${s.logFile}`);
       tempDir = undefined;
     }
-    console.log(`\nload: ${passed} passed, ${failed} failed (${((performance.now() - t0) / 1000).toFixed(1)} s)`);
+    console.log(
+      `\nload: ${passed} passed, ${failed} failed (${((performance.now() - t0) / 1000).toFixed(1)} s)`,
+    );
     exitCode = failed ? 1 : 0;
   } catch (error) {
     console.error(`load: failed: ${error?.stack ?? error}`);
@@ -791,7 +892,7 @@ async function main() {
     exitCode = 1;
   } finally {
     await stopAll();
-    await sql.end().catch(() => {});
+    await sql?.end().catch(() => {});
     if (tempDir) rmSync(tempDir, { recursive: true, force: true });
   }
   return exitCode;
@@ -805,4 +906,3 @@ main().then(
     process.exit(1);
   },
 );
-

@@ -3,7 +3,12 @@ import { InjectDataSource } from '@nestjs/typeorm';
 import { IsNull, Not, type DataSource, type EntityManager } from 'typeorm';
 import { retryOnTransientDbError } from '../common/transient-db-error.js';
 import { Checkout, Payable } from '../entities/index.js';
-import { StripeGateway, type CheckoutSession } from '../stripe/stripe.gateway.js';
+import { PaymentsException } from '../errors/payments.exception.js';
+import {
+  StripeGateway,
+  type CheckoutSession,
+  type CheckoutSessionCreateParams,
+} from '../stripe/stripe.gateway.js';
 
 const PAID_STATUSES = new Set(['paid', 'no_payment_required']);
 
@@ -19,6 +24,28 @@ export class CheckoutSyncService {
     @InjectDataSource() private readonly dataSource: DataSource,
     private readonly stripe: StripeGateway,
   ) {}
+
+  /**
+   * Creates the session of a write-ahead row at Stripe, or replays it under the same key and
+   * parameters. A refusal is final and marks the row failed; any other failure may have created
+   * the session, so the row stays `creating` for reconciliation.
+   */
+  async createFromWriteAhead(checkout: Checkout): Promise<CheckoutSession> {
+    try {
+      return await this.stripe.createSession(
+        checkout.stripeAccountId,
+        JSON.parse(checkout.stripeRequest) as CheckoutSessionCreateParams,
+        checkout.idempotencyKey,
+      );
+    } catch (error) {
+      if (error instanceof PaymentsException && error.code === 'StripeError') {
+        await this.dataSource
+          .getRepository(Checkout)
+          .update({ id: checkout.id }, { state: 'failed', updatedAt: new Date() });
+      }
+      throw error;
+    }
+  }
 
   /** Applies the session; when it is a payment, expires the payable's other open sessions. */
   async apply(checkout: Checkout, session: CheckoutSession): Promise<Checkout> {

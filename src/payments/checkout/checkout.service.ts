@@ -8,11 +8,7 @@ import { PaymentsException } from '../errors/payments.exception.js';
 import { PAYMENTS_OPTIONS } from '../payments.module-definition.js';
 import type { PaymentsModuleOptions } from '../payments.options.js';
 import { PricingService } from '../pricing/pricing.service.js';
-import {
-  StripeGateway,
-  type CheckoutSession,
-  type CheckoutSessionCreateParams,
-} from '../stripe/stripe.gateway.js';
+import { StripeGateway, type CheckoutSession } from '../stripe/stripe.gateway.js';
 import { toQueryResponse } from './checkout-response.js';
 import { CheckoutSyncService, isPaid } from './checkout-sync.service.js';
 import type { StripeCheckoutQueryResponse } from './dto/stripe-checkout-query-response.dto.js';
@@ -136,23 +132,7 @@ export class CheckoutService {
   }
 
   private async createSession(checkout: Checkout): Promise<CheckoutSession> {
-    let session: CheckoutSession;
-    try {
-      session = await this.stripe.createSession(
-        checkout.stripeAccountId,
-        JSON.parse(checkout.stripeRequest) as CheckoutSessionCreateParams,
-        checkout.idempotencyKey,
-      );
-    } catch (error) {
-      // A refusal is final; anything else may have created the session: reconciliation settles it.
-      if (error instanceof PaymentsException && error.code === 'StripeError') {
-        await this.checkouts.update(
-          { id: checkout.id },
-          { state: 'failed', updatedAt: new Date() },
-        );
-      }
-      throw error;
-    }
+    const session = await this.sync.createFromWriteAhead(checkout);
     Object.assign(checkout, {
       state: 'open',
       stripeSessionId: session.id,

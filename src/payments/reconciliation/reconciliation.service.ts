@@ -6,7 +6,7 @@ import { Checkout } from '../entities/index.js';
 import { PaymentsException } from '../errors/payments.exception.js';
 import { PAYMENTS_OPTIONS } from '../payments.module-definition.js';
 import type { PaymentsModuleOptions } from '../payments.options.js';
-import { StripeGateway, type CheckoutSessionCreateParams } from '../stripe/stripe.gateway.js';
+import { StripeGateway, type CheckoutSession } from '../stripe/stripe.gateway.js';
 
 export interface ReconciliationReport {
   creating: number;
@@ -74,22 +74,11 @@ export class ReconciliationService {
    * created before the crash (or creates it now). Its URL never reached a caller, so it is expired.
    */
   private async settleCreating(checkout: Checkout): Promise<void> {
-    let session;
+    let session: CheckoutSession;
     try {
-      const params = JSON.parse(checkout.stripeRequest) as CheckoutSessionCreateParams;
-      session = await this.stripe.createSession(
-        checkout.stripeAccountId,
-        params,
-        checkout.idempotencyKey,
-      );
+      session = await this.sync.createFromWriteAhead(checkout);
     } catch (error) {
-      if (error instanceof PaymentsException && error.code === 'StripeError') {
-        await this.checkouts.update(
-          { id: checkout.id },
-          { state: 'failed', updatedAt: new Date() },
-        );
-        return;
-      }
+      if (error instanceof PaymentsException && error.code === 'StripeError') return;
       throw error;
     }
     await this.checkouts.update(

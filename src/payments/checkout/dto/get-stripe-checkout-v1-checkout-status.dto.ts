@@ -1,15 +1,9 @@
 import { ApiProperty } from '@nestjs/swagger';
-import { IsNotEmpty, IsString, IsUUID, Length } from 'class-validator';
+import { IsString, Length } from 'class-validator';
+import { CompanyIdProperty } from './shared-properties.js';
 
 export class GetStripeCheckoutV1CheckoutStatus {
-  @ApiProperty({
-    description: 'The company id.',
-    required: true,
-    format: 'uuid',
-    example: '3fa85f64-5717-4562-b3fc-2c963f66afa6',
-  })
-  @IsNotEmpty()
-  @IsUUID('all')
+  @CompanyIdProperty()
   CompanyId: string;
 
   @ApiProperty({ description: 'The checkout session id', required: true, example: 'cs_test_...' })

@@ -9,12 +9,11 @@ import {
   IsNotEmpty,
   IsOptional,
   IsString,
-  IsUUID,
-  Length,
   MaxLength,
   ValidateNested,
 } from 'class-validator';
 import { ArticleToCreate } from './article-to-create.dto.js';
+import { CompanyIdProperty, InternalReferenceIdProperty } from './shared-properties.js';
 
 export const UI_MODES = ['hosted', 'embedded'] as const;
 export type UiModeValue = (typeof UI_MODES)[number];
@@ -30,14 +29,7 @@ const uiMode = ({ value }: { value: unknown }) =>
       : value;
 
 export class StripeV1CreateCheckout {
-  @ApiProperty({
-    description: 'The company id.',
-    required: true,
-    format: 'uuid',
-    example: '3fa85f64-5717-4562-b3fc-2c963f66afa6',
-  })
-  @IsNotEmpty()
-  @IsUUID('all')
+  @CompanyIdProperty()
   CompanyId: string;
 
   @ApiProperty({
@@ -70,15 +62,7 @@ export class StripeV1CreateCheckout {
   @Type(() => ArticleToCreate)
   Articles: ArticleToCreate[];
 
-  @ApiProperty({
-    description: 'An internal reference id (Could be booking, rebate code etc.)',
-    required: true,
-    minLength: 1,
-    maxLength: 100,
-    example: 'booking-1001',
-  })
-  @IsString()
-  @Length(1, 100)
+  @InternalReferenceIdProperty()
   InternalReferenceId: string;
 
   @ApiProperty({
