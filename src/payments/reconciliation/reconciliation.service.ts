@@ -39,7 +39,7 @@ export class ReconciliationService {
       where: { state: 'creating', updatedAt: LessThan(cutoff) },
       take: 100,
     })) {
-      if (!(await this.claim(checkout))) continue;
+      if (!(await this.claim(checkout, now))) continue;
       try {
         await this.settleCreating(checkout);
         report.creating++;
@@ -53,7 +53,7 @@ export class ReconciliationService {
       where: { state: 'open', updatedAt: LessThan(cutoff) },
       take: 100,
     })) {
-      if (!(await this.claim(checkout))) continue;
+      if (!(await this.claim(checkout, now))) continue;
       try {
         const session = await this.stripe.retrieveSession(
           checkout.stripeAccountId,
@@ -81,10 +81,8 @@ export class ReconciliationService {
       if (error instanceof PaymentsException && error.code === 'StripeError') return;
       throw error;
     }
-    await this.checkouts.update(
-      { id: checkout.id },
-      { stripeSessionId: session.id, updatedAt: new Date() },
-    );
+    // updated_at keeps the claim's time: the row stays this run's until it is settled.
+    await this.checkouts.update({ id: checkout.id }, { stripeSessionId: session.id });
     checkout.stripeSessionId = session.id;
     const settled =
       session.status === 'open'
@@ -96,8 +94,11 @@ export class ReconciliationService {
     );
   }
 
-  private async claim(checkout: Checkout): Promise<boolean> {
-    const claimedAt = new Date();
+  /**
+   * Takes the row for this run: its updated_at becomes `now`, so no other run (on this or another
+   * instance) sees it as stale until the grace period has passed again.
+   */
+  private async claim(checkout: Checkout, claimedAt: Date): Promise<boolean> {
     const result = await this.checkouts.update(
       { id: checkout.id, state: checkout.state, updatedAt: checkout.updatedAt },
       { updatedAt: claimedAt },
