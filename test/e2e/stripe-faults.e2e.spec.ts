@@ -1,4 +1,3 @@
-import { Checkout, Payable } from '../../src/payments/index.js';
 import { ReconciliationService } from '../../src/payments/reconciliation/reconciliation.service.js';
 import { startStripeEmulator, type StripeEmulator } from '../../src/stripe-emulator/index.js';
 import type { FaultSpec } from '../../src/stripe-emulator/types.js';
@@ -9,6 +8,7 @@ import {
   startTestApp,
   type TestApp,
 } from '../support/test-app.js';
+import { checkoutRowsOf } from '../support/checkout-rows.js';
 import { TEST_DB } from '../support/test-database.js';
 
 const TIMEOUT_MS = 1000;
@@ -60,14 +60,7 @@ describe(`Stripe faults on create (${TEST_DB})`, () => {
     );
   const emulatedSessions = (ref: string) =>
     emulator.sessions(SALON_ACCOUNT).filter((s) => s.client_reference_id === ref);
-  const rowsOf = (ref: string) =>
-    t.dataSource
-      .getRepository(Checkout)
-      .createQueryBuilder('c')
-      .innerJoin(Payable, 'p', 'p.id = c.payable_id')
-      .where('p.internal_reference_id = :ref', { ref })
-      .orderBy('c.created_at', 'ASC')
-      .getMany();
+  const rowsOf = (ref: string) => checkoutRowsOf(t.dataSource, ref);
   const reconcileLater = () =>
     t.app.get(ReconciliationService).reconcile(new Date(Date.now() + 10 * 60_000));
 

@@ -1,0 +1,28 @@
+import type { DataSource } from 'typeorm';
+import { Checkout, Payable } from '../../src/payments/index.js';
+
+/** The eight fields of StripeCheckoutQueryResponse, sorted. */
+export const RESPONSE_KEYS = [
+  'ClientSecret',
+  'CustomerId',
+  'PaymentIntentClientSecret',
+  'PaymentIntentId',
+  'SessionId',
+  'Status',
+  'StripeAccount',
+  'Url',
+];
+
+/** Every checkout row of a payable, oldest first. */
+export function checkoutRowsOf(
+  dataSource: DataSource,
+  internalReferenceId: string,
+): Promise<Checkout[]> {
+  return dataSource
+    .getRepository(Checkout)
+    .createQueryBuilder('c')
+    .innerJoin(Payable, 'p', 'p.id = c.payable_id')
+    .where('p.internal_reference_id = :ref', { ref: internalReferenceId })
+    .orderBy('c.created_at', 'ASC')
+    .getMany();
+}
