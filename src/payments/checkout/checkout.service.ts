@@ -44,7 +44,12 @@ export class CheckoutService {
       if (!lease.isNew) await this.invalidateEarlier(checkout, session, lease);
       return toQueryResponse(checkout, session);
     } finally {
-      await this.locks.release(lease);
+      // A lease that cannot be released ends by itself; the caller still gets the checkout.
+      await this.locks
+        .release(lease)
+        .catch((error: unknown) =>
+          this.logger.warn(`Lock of payable ${lease.payableId} not released: ${String(error)}`),
+        );
     }
   }
 
