@@ -54,6 +54,22 @@ describe(`tenant isolation and hostile input (${TEST_DB})`, () => {
       () =>
         t.http.post(CREATE).send({ ...salonCheckout(), CompanyId: undefined, companyId: SALON }),
     ],
+    [
+      'GET with its own CompanyId in a body and the other in the query',
+      () =>
+        t.http
+          .get(CREATE)
+          .query({ CompanyId: SALON, InternalReferenceId: 'x' })
+          .send({ CompanyId: CLINIC }),
+    ],
+    [
+      'the predefined GET route with its own CompanyId in a body',
+      () =>
+        t.http
+          .get('/api/GetStripeV1Checkout')
+          .query({ CompanyId: SALON, InternalReferenceId: 'x' })
+          .send({ CompanyId: CLINIC }),
+    ],
   ])("another company's key on %s → 403 and no Stripe call", async (_name, request) => {
     const before = stripeCalls();
     const res = await request().set('x-api-key', 'demo-api-key-2').expect(403);

@@ -1,5 +1,5 @@
 import { Injectable, type CanActivate, type ExecutionContext } from '@nestjs/common';
-import { findField } from '../common/request-fields.js';
+import { findFields } from '../common/request-fields.js';
 import { PaymentsException } from '../errors/payments.exception.js';
 import { ApiKeyService, type ApiCaller } from './api-key.service.js';
 
@@ -23,8 +23,13 @@ export class ApiKeyGuard implements CanActivate {
     }
     const caller = await this.apiKeys.identify(key);
     if (!caller) throw new PaymentsException('Unauthorized', 'The API key is not valid');
-    const companyId = findField(request.body, 'CompanyId') ?? findField(request.query, 'CompanyId');
-    if (caller.companyId !== null && companyId !== undefined && companyId !== caller.companyId) {
+    // Every CompanyId the request carries, in the body and the query string alike: the operation
+    // binds one of them (a GET reads the query even when a body was sent), so each must be allowed.
+    const companyIds = [
+      ...findFields(request.body, 'CompanyId'),
+      ...findFields(request.query, 'CompanyId'),
+    ];
+    if (caller.companyId !== null && companyIds.some((id) => id !== caller.companyId)) {
       throw new PaymentsException('Forbidden', 'This API key is not allowed for that company');
     }
     request.apiCaller = caller;
