@@ -1,6 +1,7 @@
 import 'reflect-metadata';
 import { Logger, type INestApplication, type LogLevel } from '@nestjs/common';
 import { randomBytes } from 'node:crypto';
+import { createServer } from 'node:net';
 import { getDataSourceToken } from '@nestjs/typeorm';
 import type { DataSource } from 'typeorm';
 import { AppModule } from './app.module.js';
@@ -26,34 +27,53 @@ export interface RunningService {
 const LEVELS: LogLevel[] = ['fatal', 'error', 'warn', 'log', 'debug', 'verbose'];
 
 /** Builds and starts the standalone service (used by main.ts and by the e2e suites). */
-export async function startService(config: AppConfig): Promise<RunningService> {
+export async function startService(requested: AppConfig): Promise<RunningService> {
   const logger = new Logger('Payments');
+  // The emulator sends its webhooks to our port, so it has to be known before either starts.
+  const config = { ...requested, port: requested.port || (await freeLoopbackPort()) };
   await ensureDatabaseExists(config.database);
   const { stripe, emulator } = await stripeTarget(config, logger);
-  const app = await createHttpApp(
-    AppModule.forConfig(config, stripe),
-    config.httpAdapter,
-    LEVELS.slice(0, LEVELS.indexOf(config.logLevel) + 1),
-  );
-  if (sqlStatsEnabled()) {
-    const http = app.getHttpAdapter(); // the benchmark reads the SQL statement count here
-    http.get('/_stats', (_req: unknown, res: unknown) => http.reply(res, sqlStatsSnapshot(), 200));
+  let app: INestApplication | undefined;
+  try {
+    app = await createHttpApp(
+      AppModule.forConfig(config, stripe),
+      config.httpAdapter,
+      LEVELS.slice(0, LEVELS.indexOf(config.logLevel) + 1),
+    );
+    if (sqlStatsEnabled()) {
+      const http = app.getHttpAdapter(); // the benchmark reads the SQL statement count here
+      http.get('/_stats', (_req: unknown, res: unknown) =>
+        http.reply(res, sqlStatsSnapshot(), 200),
+      );
+    }
+    setupSwagger(app);
+    await app.listen(config.port, '0.0.0.0');
+    if (config.nodeEnv !== 'production') {
+      const seeded = await seedDemoData(app.get<DataSource>(getDataSourceToken()));
+      if (seeded) logger.log('Seeded the demo companies, articles and API keys');
+    }
+  } catch (error) {
+    await app?.close().catch(() => undefined);
+    await emulator?.close();
+    throw error;
   }
-  setupSwagger(app);
-  await app.listen(config.port, '0.0.0.0');
-  const url = `http://127.0.0.1:${(app.getHttpServer().address() as { port: number }).port}`;
+  return running(app, config.port, emulator, logger);
+}
+
+function running(
+  app: INestApplication,
+  port: number,
+  emulator: StripeEmulator | undefined,
+  logger: Logger,
+): RunningService {
   const drain = new HttpDrain(app.getHttpServer());
-  if (config.nodeEnv !== 'production') {
-    const seeded = await seedDemoData(app.get<DataSource>(getDataSourceToken()));
-    if (seeded) logger.log('Seeded the demo companies, articles and API keys');
-  }
   const close = async () => {
     await app.close();
     await emulator?.close();
   };
   return {
     app,
-    url,
+    url: `http://127.0.0.1:${port}`,
     emulator,
     close,
     async shutdown(graceMs = 25_000) {
@@ -66,6 +86,17 @@ export async function startService(config: AppConfig): Promise<RunningService> {
       await close();
     },
   };
+}
+
+function freeLoopbackPort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const probe = createServer();
+    probe.once('error', reject);
+    probe.listen(0, '127.0.0.1', () => {
+      const { port } = probe.address() as { port: number };
+      probe.close(() => resolve(port));
+    });
+  });
 }
 
 async function stripeTarget(

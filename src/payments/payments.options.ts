@@ -39,6 +39,8 @@ export interface PaymentsModuleOptions {
    * shows after at most this long. Default 10 s; 0 reads the database every time.
    */
   settingsCacheTtlMs?: number;
+  /** How long `GET /health?details=true` reuses its Stripe reachability check; default 10 s. */
+  stripeHealthTtlMs?: number;
   /** How long an unreleased per-payable lock blocks others, e.g. after a crash; default 60 s. */
   lockLeaseMs?: number;
   /** How long a create waits for another create of the same payable; default 5 s. */

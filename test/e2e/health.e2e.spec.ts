@@ -68,3 +68,19 @@ describe(`health without a database (${TEST_DB})`, () => {
     }
   });
 });
+
+describe(`health probes and Stripe (${TEST_DB})`, () => {
+  let t: TestApp;
+  beforeAll(async () => {
+    t = await startTestApp({ module: { stripeHealthTtlMs: 60_000 } });
+  });
+  afterAll(() => t.close());
+
+  it('asks Stripe once per ttl, however often it is probed', async () => {
+    const lists = () =>
+      t.emulator.requests.filter((r) => r.method === 'GET' && r.path === '/v1/checkout/sessions')
+        .length;
+    for (let i = 0; i < 5; i++) await t.http.get('/health?details=true').expect(200);
+    expect(lists()).toBe(1);
+  });
+});

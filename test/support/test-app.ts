@@ -80,6 +80,7 @@ export async function startTestApp(options: TestAppOptions = {}): Promise<TestAp
         timeoutMs: 3000,
       },
       reconcileIntervalMs: 0,
+      stripeHealthTtlMs: 0,
       ...options.module,
     }),
     TEST_ADAPTER,

@@ -1,9 +1,19 @@
-import { Controller, Get, Query, ServiceUnavailableException, UseFilters } from '@nestjs/common';
+import {
+  Controller,
+  Get,
+  Inject,
+  Query,
+  ServiceUnavailableException,
+  UseFilters,
+} from '@nestjs/common';
 import { ApiExcludeController } from '@nestjs/swagger';
 import { InjectDataSource } from '@nestjs/typeorm';
 import type { DataSource } from 'typeorm';
+import { TtlCache } from '../common/ttl-cache.js';
 import { PaymentsExceptionFilter } from '../errors/payments-exception.filter.js';
 import { PaymentsException } from '../errors/payments.exception.js';
+import { PAYMENTS_OPTIONS } from '../payments.module-definition.js';
+import type { PaymentsModuleOptions } from '../payments.options.js';
 import { StripeGateway } from '../stripe/stripe.gateway.js';
 import { ReadinessService } from './readiness.service.js';
 
@@ -20,18 +30,26 @@ export interface HealthDetails {
 @UseFilters(PaymentsExceptionFilter)
 @Controller('health')
 export class HealthController {
+  /** An unauthenticated probe must not spend the account's Stripe rate limit: one check per ttl. */
+  private readonly stripeReachable: TtlCache<boolean>;
+
   constructor(
     @InjectDataSource() private readonly dataSource: DataSource,
     private readonly stripe: StripeGateway,
     private readonly readiness: ReadinessService,
-  ) {}
+    @Inject(PAYMENTS_OPTIONS) options: PaymentsModuleOptions,
+  ) {
+    this.stripeReachable = new TtlCache(options.stripeHealthTtlMs ?? 10_000);
+  }
 
   /** Healthy means the database answers; Stripe is reported apart, it is not ours to restart. */
   @Get()
   async health(@Query('details') details?: string): Promise<{ Status: 'ok' } | HealthDetails> {
     await this.checkDatabase();
     if (details !== 'true') return { Status: 'ok' };
-    const stripeReachable = await this.stripe.isReachable(STRIPE_TIMEOUT_MS);
+    const stripeReachable = await this.stripeReachable.get('stripe', () =>
+      this.stripe.isReachable(STRIPE_TIMEOUT_MS),
+    );
     return { Status: 'ok', Database: 'ok', Stripe: stripeReachable ? 'ok' : 'unreachable' };
   }
 
