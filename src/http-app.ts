@@ -5,44 +5,50 @@ import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fa
 import helmet from 'helmet';
 import { PaymentsExceptionFilter } from './payments/errors/payments-exception.filter.js';
 import type { ErrorBody } from './payments/errors/response-status.js';
-import { useServiceStackBodyParsers } from './payments/servicestack/body-parser-errors.js';
+import {
+  BODY_LIMIT_BYTES,
+  useServiceStackBodyParsers,
+} from './payments/servicestack/body-parser-errors.js';
 
 export type HttpAdapterKind = 'express' | 'fastify';
 
-/** 100 kB, as ServiceStack and body-parser default to. */
-export const BODY_LIMIT_BYTES = 100 * 1024;
+const JSON_TYPE = 'application/json; charset=utf-8';
+interface FastifyReply {
+  code(status: number): FastifyReply;
+  type(contentType: string): FastifyReply;
+  send(body: string): unknown;
+}
+interface ExpressResponse {
+  status(status: number): ExpressResponse;
+  type(contentType: string): ExpressResponse;
+  send(body: string): unknown;
+}
 
 /** Swagger UI's inline styles need 'unsafe-inline' for styles; everything else stays helmet's default. */
 const contentSecurityPolicy = {
   directives: { 'style-src': ["'self'", "'unsafe-inline'"], 'img-src': ["'self'", 'data:'] },
 };
 
-interface FastifyHookRequest {
+interface HttpRequest {
   headers: Record<string, string | string[] | undefined>;
 }
-interface FastifyHookReply {
-  code(status: number): FastifyHookReply;
-  header(name: string, value: string): FastifyHookReply;
-  send(body: string): unknown;
-}
 
-/** Express's body-parser refuses other charsets with a 415; Fastify would decode them as UTF-8. */
-async function refuseNonUtf8Bodies(request: FastifyHookRequest, reply: FastifyHookReply) {
-  const charset = /;\s*charset=("?)([^";]+)\1/i.exec(
-    String(request.headers['content-type'] ?? ''),
-  )?.[2];
-  if (!charset || /^(utf-?8|us-ascii)$/i.test(charset)) return;
-  const body: ErrorBody = {
-    ResponseStatus: {
-      ErrorCode: 'UnsupportedMediaType',
-      Message: 'Send the request body as UTF-8',
-      Errors: [],
-    },
-  };
-  await reply
-    .code(415)
-    .header('Content-Type', 'application/json; charset=utf-8')
-    .send(JSON.stringify(body));
+const CHARSET_REFUSED = JSON.stringify({
+  ResponseStatus: {
+    ErrorCode: 'UnsupportedMediaType',
+    Message: 'Send the request body as UTF-8',
+    Errors: [],
+  },
+} satisfies ErrorBody);
+
+/**
+ * Bodies must be UTF-8: Fastify would decode any charset as UTF-8, and Express's form parser would
+ * accept ISO-8859-1 that the ServiceStack form binding then reads as UTF-8. Both answer 415.
+ */
+function refusesCharset(request: HttpRequest): boolean {
+  const contentType = String(request.headers['content-type'] ?? '');
+  const charset = /;\s*charset=("?)([^";]+)\1/i.exec(contentType)?.[2];
+  return charset !== undefined && !/^(utf-?8|us-ascii)$/i.test(charset);
 }
 
 /**
@@ -61,12 +67,19 @@ export async function createHttpApp(
       { rawBody: true, logger },
     );
     await app.register(fastifyHelmet, { contentSecurityPolicy });
-    app.getHttpAdapter().getInstance().addHook('onRequest', refuseNonUtf8Bodies);
+    const fastify = app.getHttpAdapter().getInstance();
+    fastify.addHook('onRequest', async (request: HttpRequest, reply: FastifyReply) => {
+      if (refusesCharset(request)) await reply.code(415).type(JSON_TYPE).send(CHARSET_REFUSED);
+    });
     app.useGlobalFilters(new PaymentsExceptionFilter());
     return app;
   }
   const app = await NestFactory.create(module, { rawBody: true, logger });
   app.use(helmet({ contentSecurityPolicy }));
+  app.use((request: HttpRequest, response: ExpressResponse, next: () => void) => {
+    if (refusesCharset(request)) response.status(415).type(JSON_TYPE).send(CHARSET_REFUSED);
+    else next();
+  });
   useServiceStackBodyParsers(app);
   app.useGlobalFilters(new PaymentsExceptionFilter());
   return app;

@@ -45,11 +45,11 @@ describe(`request bodies the parsers refuse (standalone, ${TEST_DB})`, () => {
     expect(res.body.ResponseStatus.ErrorCode).toBe('PayloadTooLarge');
   });
 
-  it('an unsupported charset is a 415 ResponseStatus', async () => {
-    const res = await post()
-      .set('Content-Type', 'application/json; charset=koi8-r')
-      .send('{}')
-      .expect(415);
+  it.each([
+    ['application/json; charset=koi8-r', '{}'],
+    ['application/x-www-form-urlencoded; charset=iso-8859-1', 'InternalReferenceId=bokning-%E5'],
+  ])('an unsupported charset (%s) is a 415 ResponseStatus', async (contentType, body) => {
+    const res = await post().set('Content-Type', contentType).send(body).expect(415);
     expect(res.body.ResponseStatus.ErrorCode).toBe('UnsupportedMediaType');
   });
 

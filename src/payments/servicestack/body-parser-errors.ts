@@ -1,7 +1,8 @@
 import type { INestApplication } from '@nestjs/common';
 import type { ErrorBody } from '../errors/response-status.js';
 
-export const BODY_LIMIT = '100kb';
+/** 100 kB, as ServiceStack and body-parser default to. */
+export const BODY_LIMIT_BYTES = 100 * 1024;
 
 interface ErrorReply {
   headersSent: boolean;
@@ -63,8 +64,8 @@ export function useServiceStackBodyParsers(app: INestApplication): void {
   const express = app as INestApplication & {
     useBodyParser(type: string, options?: Record<string, unknown>): unknown;
   };
-  express.useBodyParser('json', { limit: BODY_LIMIT });
-  express.useBodyParser('urlencoded', { extended: true, limit: BODY_LIMIT });
+  express.useBodyParser('json', { limit: BODY_LIMIT_BYTES });
+  express.useBodyParser('urlencoded', { extended: true, limit: BODY_LIMIT_BYTES });
   app.use(bodyParserErrorHandler);
 }
 
