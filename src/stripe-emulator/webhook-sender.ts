@@ -93,6 +93,8 @@ export class WebhookSender {
       this.timers.delete(timer);
       fn();
     }, delayMs);
+    // A pending delivery never keeps a process alive on its own.
+    timer.unref();
     this.timers.add(timer);
   }
 

@@ -3,7 +3,6 @@ import { QueryFailedError } from 'typeorm';
 
 /** Errors after which the whole transaction can simply run again: it was rolled back. */
 const TRANSIENT_CODES = new Set(['ER_LOCK_DEADLOCK', 'ER_LOCK_WAIT_TIMEOUT']);
-const TRANSIENT_ERRNOS = new Set([1213, 1205]);
 
 /** The database cannot be reached or dropped the connection: the caller should try again later. */
 const UNAVAILABLE_CODES = new Set([
@@ -22,7 +21,6 @@ const UNAVAILABLE_CODES = new Set([
 
 interface DriverError {
   code?: unknown;
-  errno?: unknown;
 }
 
 function driverError(error: unknown): DriverError | undefined {
@@ -34,10 +32,8 @@ function driverError(error: unknown): DriverError | undefined {
 export function isTransientDbError(error: unknown): boolean {
   const driver = driverError(error);
   if (!driver) return false;
-  if (typeof driver.code === 'string') {
-    if (TRANSIENT_CODES.has(driver.code) || driver.code.startsWith('SQLITE_BUSY')) return true;
-  }
-  return typeof driver.errno === 'number' && TRANSIENT_ERRNOS.has(driver.errno);
+  if (typeof driver.code !== 'string') return false;
+  return TRANSIENT_CODES.has(driver.code) || driver.code.startsWith('SQLITE_BUSY');
 }
 
 /** Connection-level failures, and transient conflicts that outlived their retries. */

@@ -1,5 +1,6 @@
 import 'reflect-metadata';
-import { METHOD_METADATA, PATH_METADATA } from '@nestjs/common/constants.js';
+import { PATH_METADATA } from '@nestjs/common/constants.js';
+import { routeMethods } from './route-methods.js';
 
 export const JSON_SUFFIX = '.json';
 
@@ -18,10 +19,7 @@ export function withJsonSuffix(path: string): string[] {
 export function JsonSuffixRoutes(controllerPath: string): ClassDecorator {
   return (controller) => {
     Reflect.defineMetadata(PATH_METADATA, '/', controller);
-    for (const key of Object.getOwnPropertyNames(controller.prototype)) {
-      const method: unknown = Object.getOwnPropertyDescriptor(controller.prototype, key)?.value;
-      if (typeof method !== 'function' || key === 'constructor') continue;
-      if (Reflect.getMetadata(METHOD_METADATA, method) === undefined) continue;
+    for (const [, method] of routeMethods(controller)) {
       const paths = [Reflect.getMetadata(PATH_METADATA, method) as string | string[] | undefined]
         .flat()
         .map((path) => joinPath(controllerPath, path ?? ''));

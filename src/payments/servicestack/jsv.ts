@@ -22,7 +22,7 @@ export function parseStructuredText(text: string): unknown {
   try {
     return JSON.parse(text) as unknown;
   } catch {
-    // not JSON: try JSV
+    // ServiceStack clients also send JSV in form fields
   }
   try {
     return parseJsv(text);

@@ -44,17 +44,21 @@ export class ServiceStackOperationRegistry implements OnApplicationBootstrap {
   ) {}
 
   onApplicationBootstrap(): void {
-    this.operations ??= this.discover();
+    this.operations = this.discover();
   }
 
   find(name: string): ServiceStackOperationEntry | undefined {
-    this.operations ??= this.discover();
-    return this.operations.get(name.toLowerCase());
+    return this.discovered().get(name.toLowerCase());
   }
 
   names(): string[] {
-    this.operations ??= this.discover();
-    return [...this.operations.values()].map((operation) => operation.name).sort();
+    return [...this.discovered().values()].map((operation) => operation.name).sort();
+  }
+
+  private discovered(): Map<string, ServiceStackOperationEntry> {
+    if (!this.operations)
+      throw new Error('ServiceStack operations are read at application bootstrap');
+    return this.operations;
   }
 
   private discover(): Map<string, ServiceStackOperationEntry> {

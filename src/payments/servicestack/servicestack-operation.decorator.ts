@@ -1,7 +1,8 @@
 import 'reflect-metadata';
-import { METHOD_METADATA, ROUTE_ARGS_METADATA } from '@nestjs/common/constants.js';
+import { ROUTE_ARGS_METADATA } from '@nestjs/common/constants.js';
 import { RouteParamtypes } from '@nestjs/common/internal';
 import { isDto, type DtoClass } from './dto-shape.js';
+import { routeMethods } from './route-methods.js';
 
 export const SERVICESTACK_OPERATION = 'payments:servicestack-operation';
 
@@ -27,10 +28,7 @@ export function ServiceStackOperation(name?: string): MethodDecorator {
 /** Class decorator: marks every route method of the controller that takes a request DTO. */
 export function ServiceStackOperations(): ClassDecorator {
   return (controller) => {
-    for (const key of Object.getOwnPropertyNames(controller.prototype)) {
-      const method: unknown = Object.getOwnPropertyDescriptor(controller.prototype, key)?.value;
-      if (typeof method !== 'function' || key === 'constructor') continue;
-      if (Reflect.getMetadata(METHOD_METADATA, method) === undefined) continue;
+    for (const [key, method] of routeMethods(controller)) {
       if (Reflect.hasMetadata(SERVICESTACK_OPERATION, method)) continue;
       if (!requestDtoOf(controller, key)) continue;
       Reflect.defineMetadata(SERVICESTACK_OPERATION, {}, method);

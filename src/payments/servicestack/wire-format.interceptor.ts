@@ -22,9 +22,9 @@ interface WireRequest {
 const CALLBACK_NAME = /^[A-Za-z0-9_.$]{1,128}$/;
 
 /**
- * ServiceStack's format selection on every operation: JSON is the only format served
- * (`Accept: application/json`, `?format=json` or the `.json` route suffix all get it; another
- * `?format=` is a 406 before anything runs); `?callback=fn` on a GET answers JSONP
+ * ServiceStack's format selection on every operation: JSON is the only format served, whatever
+ * `Accept` says (`?format=json` and the `.json` route suffix get it too; another `?format=` is a
+ * 406 before anything runs); `?callback=fn` on a GET answers JSONP
  * `fn({...})` as `application/javascript`. Form bodies are read into the shape of a JSON body.
  */
 @Injectable()
