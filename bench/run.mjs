@@ -813,6 +813,20 @@ async function main() {
         await stopChild(refEmulator.child);
       }
     }
+    /** Scenarios (b) and (c): the service, each request on a payable picked at random. */
+    const measureRandomPick = async (name, kind, refs) => {
+      const row = await measure({
+        name,
+        server: service,
+        kind,
+        nextRef: () => refs[Math.floor(Math.random() * refs.length)],
+        emulator,
+        isService: true,
+        dbPids,
+      });
+      runs.push(row);
+      console.log(summary(row));
+    };
     if (SCENARIOS.includes('b')) {
       const hot = Array.from({ length: HOT_PAYABLES }, (_, i) => `bench-${runId}-hot-${i}`);
       for (const ref of hot) {
@@ -828,18 +842,7 @@ async function main() {
       }
       if (!refsForGet.length) refsForGet = hot;
       process.stdout.write(`bench: (b) re-create, ${HOT_PAYABLES} hot payables (random pick) ... `);
-      const pick = () => hot[Math.floor(Math.random() * hot.length)];
-      const row = await measure({
-        name: 'b',
-        server: service,
-        kind: 'create',
-        nextRef: pick,
-        emulator,
-        isService: true,
-        dbPids,
-      });
-      runs.push(row);
-      console.log(summary(row));
+      await measureRandomPick('b', 'create', hot);
     }
     if (SCENARIOS.includes('c')) {
       if (!refsForGet.length) {
@@ -854,18 +857,7 @@ async function main() {
         }
       }
       process.stdout.write(`bench: (c) GET for ${refsForGet.length} existing payables ... `);
-      const pick = () => refsForGet[Math.floor(Math.random() * refsForGet.length)];
-      const row = await measure({
-        name: 'c',
-        server: service,
-        kind: 'get',
-        nextRef: pick,
-        emulator,
-        isService: true,
-        dbPids,
-      });
-      runs.push(row);
-      console.log(summary(row));
+      await measureRandomPick('c', 'get', refsForGet);
     }
     const hwm = readProcStatus(service.pid).hwmKb / 1024;
     await stopChild(service.child, 'SIGINT', 15_000);

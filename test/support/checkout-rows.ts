@@ -13,6 +13,20 @@ export const RESPONSE_KEYS = [
   'Url',
 ];
 
+/** A hosted checkout just created: open, nothing paid yet, on the company's account. */
+export function newHostedCheckout(stripeAccount: string): Record<string, unknown> {
+  return {
+    SessionId: expect.stringMatching(/^cs_/),
+    Url: expect.stringMatching(/^http/),
+    Status: 'open',
+    ClientSecret: null,
+    CustomerId: null,
+    PaymentIntentClientSecret: null,
+    PaymentIntentId: null,
+    StripeAccount: stripeAccount,
+  };
+}
+
 /** Every checkout row of a payable, oldest first. */
 export function checkoutRowsOf(
   dataSource: DataSource,
