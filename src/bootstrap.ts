@@ -1,13 +1,13 @@
 import 'reflect-metadata';
 import { Logger, type INestApplication, type LogLevel } from '@nestjs/common';
 import { randomBytes } from 'node:crypto';
-import { createServer } from 'node:net';
 import { getDataSourceToken } from '@nestjs/typeorm';
 import type { DataSource } from 'typeorm';
 import { AppModule } from './app.module.js';
 import type { AppConfig } from './config/app-config.js';
 import { sqlStatsEnabled, sqlStatsSnapshot } from './database/query-counter.js';
 import { ensureDatabaseExists } from './database/typeorm-options.js';
+import { freeLoopbackPort } from './free-port.js';
 import { createHttpApp } from './http-app.js';
 import { HttpDrain } from './http-drain.js';
 import { ReadinessService, seedDemoData } from './payments/index.js';
@@ -86,17 +86,6 @@ function running(
       await close();
     },
   };
-}
-
-function freeLoopbackPort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const probe = createServer();
-    probe.once('error', reject);
-    probe.listen(0, '127.0.0.1', () => {
-      const { port } = probe.address() as { port: number };
-      probe.close(() => resolve(port));
-    });
-  });
 }
 
 async function stripeTarget(

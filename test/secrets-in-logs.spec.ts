@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import request from 'supertest';
 import { startStripeEmulator, type StripeEmulator } from '../src/stripe-emulator/index.js';
-import { freePort } from './support/free-port.js';
+import { freeLoopbackPort as freePort } from '../src/free-port.js';
 import { sessionEvent, sign } from './support/stripe-events.js';
 
 const SECRET_KEY = 'sk_test_51SecretKeyThatMustNeverBeLogged';

@@ -5,6 +5,7 @@ import {
   isTransientDbError,
   retryOnTransientDbError,
 } from '../../src/payments/common/transient-db-error.js';
+import { expectRetryLater } from '../support/retry-later.js';
 import { salonCheckout, startTestApp, type TestApp } from '../support/test-app.js';
 import { createTestDatabase, TEST_DB, type TestDatabase } from '../support/test-database.js';
 import { TcpProxy, type OutageMode } from '../support/tcp-proxy.js';
@@ -40,18 +41,8 @@ describeOnMariaDb(`the database goes away and comes back (${TEST_DB})`, () => {
     return { res, elapsedMs: Date.now() - started };
   };
 
-  function expectDatabaseUnavailable(res: {
-    status: number;
-    headers: Record<string, string>;
-    body: { ResponseStatus?: unknown };
-  }): void {
-    expect(res.status).toBe(503);
-    expect(res.body.ResponseStatus).toMatchObject({
-      ErrorCode: 'DatabaseUnavailable',
-      Message: expect.any(String),
-      Errors: [],
-    });
-    expect(Number(res.headers['retry-after'])).toBeGreaterThan(0);
+  function expectDatabaseUnavailable(res: Parameters<typeof expectRetryLater>[0]): void {
+    expectRetryLater(res, 'DatabaseUnavailable');
     expect(JSON.stringify(res.body)).not.toMatch(/SELECT|ECONN|mysql|at \w/i);
   }
 

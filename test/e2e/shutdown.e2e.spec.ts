@@ -4,7 +4,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import type { DataSource } from 'typeorm';
 import { Checkout } from '../../src/payments/index.js';
 import { startStripeEmulator, type StripeEmulator } from '../../src/stripe-emulator/index.js';
-import { freePort } from '../support/free-port.js';
+import { freeLoopbackPort as freePort } from '../../src/free-port.js';
 import { salonCheckout, WEBHOOK_SECRET } from '../support/test-app.js';
 import {
   createTestDatabase,

@@ -12,7 +12,7 @@ import {
 } from '../../src/payments/index.js';
 import { startStripeEmulator, type StripeEmulator } from '../../src/stripe-emulator/index.js';
 import { createHttpApp, type HttpAdapterKind } from '../../src/http-app.js';
-import { freePort } from './free-port.js';
+import { freeLoopbackPort as freePort } from '../../src/free-port.js';
 import { createTestDatabase, type TestDatabase } from './test-database.js';
 
 /** Which HTTP adapter the suite runs on: scripts/test.mjs runs the e2e suites on both. */
