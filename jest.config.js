@@ -3,6 +3,9 @@ export default {
   testEnvironment: 'node',
   extensionsToTreatAsEsm: ['.ts'],
   moduleNameMapper: {
+    // The standalone app imports the package and the emulator by name, as any host would.
+    '^bokamera-payments$': '<rootDir>/src/index.ts',
+    '^@bokamera-payments/stripe-emulator$': '<rootDir>/emulator/src/index.ts',
     '^(\\.{1,2}/.*)\\.js$': '$1',
     // @fastify/static (CommonJS) requires content-disposition 3, which is ESM-only: Node 20 loads
     // it (require(esm)), Jest's module runtime cannot. The CommonJS 2.x beside it has the same create().
@@ -21,5 +24,11 @@ export default {
       },
     ],
   },
-  testMatch: ['<rootDir>/test/**/*.spec.ts', '<rootDir>/src/**/*.spec.ts'],
+  testMatch: [
+    '<rootDir>/test/**/*.spec.ts',
+    '<rootDir>/src/**/*.spec.ts',
+    '<rootDir>/emulator/src/**/*.spec.ts',
+    '<rootDir>/app/src/**/*.spec.ts',
+  ],
+  modulePathIgnorePatterns: ['<rootDir>/dist/', '<rootDir>/emulator/dist/', '<rootDir>/app/dist/'],
 };

@@ -161,7 +161,7 @@ async function startService({ dbUrl, emulatorUrl, cpuProf, logFile }) {
       .map((k) => [k, env[k]]),
   );
   const child = track(
-    spawn(process.execPath, [...nodeArgs, join(ROOT, 'dist', 'src', 'main.js')], {
+    spawn(process.execPath, [...nodeArgs, join(ROOT, 'app', 'dist', 'main.js')], {
       cwd: ROOT,
       env,
       stdio: ['ignore', 'pipe', 'pipe'],
@@ -721,8 +721,8 @@ function gitCommit() {
 
 // ---------------------------------------------------------------- main
 async function main() {
-  if (!existsSync(join(ROOT, 'dist', 'src', 'main.js')))
-    fail('dist/ is missing: run `npm run build` (or use `npm run bench`)');
+  if (!existsSync(join(ROOT, 'app', 'dist', 'main.js')))
+    fail('app/dist/ is missing: run `npm run build` (or use `npm run bench`)');
   const started = new Date();
   const startLoad = loadavg().map((n) => Number(n.toFixed(2)));
   const stamp = started.toISOString().replace(/[:.]/g, '-');

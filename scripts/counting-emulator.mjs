@@ -2,7 +2,7 @@
 // The Stripe emulator as its own process, with request counters, for `npm run bench` and
 // `npm run test:load`. Forked by them: it reports { type: 'ready', url }, answers
 // { type: 'counts', id } over IPC and exits when the IPC channel closes, so it never outlives them.
-import { startStripeEmulator } from '../dist/src/stripe-emulator/index.js';
+import { startStripeEmulator } from '../emulator/dist/index.js';
 
 const label = process.env.COUNTING_EMULATOR_LABEL ?? 'emulator';
 const emulator = await startStripeEmulator({

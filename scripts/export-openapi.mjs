@@ -16,9 +16,9 @@ if (!process.argv.includes('--no-build')) {
 }
 
 const { NestFactory } = await import('@nestjs/core');
-const { AppModule } = await import(join(root, 'dist/src/app.module.js'));
-const { loadConfig } = await import(join(root, 'dist/src/config/app-config.js'));
-const { buildOpenApiDocument } = await import(join(root, 'dist/src/swagger.js'));
+const { AppModule } = await import(join(root, 'app/dist/app.module.js'));
+const { loadConfig } = await import(join(root, 'app/dist/config/app-config.js'));
+const { buildOpenApiDocument } = await import(join(root, 'dist/index.js'));
 
 // An in-memory database and an unreachable Stripe: the document needs the routes, nothing else.
 const config = loadConfig({

@@ -1,9 +1,9 @@
 import { spawnSync } from 'node:child_process';
-import { ConfigError, loadConfig } from '../src/config/app-config.js';
+import { ConfigError, loadConfig } from '../app/src/config/app-config.js';
 
 /** Runs the built service (npm test builds first) with an environment and no inherited secrets. */
 function startWith(env: Record<string, string>) {
-  return spawnSync('node', ['dist/src/main.js'], {
+  return spawnSync('node', ['app/dist/main.js'], {
     env: { PATH: process.env.PATH ?? '', ...env },
     encoding: 'utf8',
     timeout: 20_000,

@@ -3,8 +3,8 @@ import { rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import request from 'supertest';
-import { startStripeEmulator, type StripeEmulator } from '../src/stripe-emulator/index.js';
-import { freeLoopbackPort as freePort } from '../src/free-port.js';
+import { startStripeEmulator, type StripeEmulator } from '../emulator/src/index.js';
+import { freeLoopbackPort as freePort } from '../app/src/free-port.js';
 import { sessionEvent, sign } from './support/stripe-events.js';
 
 const SECRET_KEY = 'sk_test_51SecretKeyThatMustNeverBeLogged';
@@ -28,7 +28,7 @@ describe('secrets never reach the logs', () => {
       webhookUrl: `${url}/payment/stripe/v1/webhook`,
       logger: (line) => output.push(line),
     });
-    service = spawn('node', ['dist/src/main.js'], {
+    service = spawn('node', ['app/dist/main.js'], {
       env: {
         PATH: process.env.PATH ?? '',
         PORT: String(port),

@@ -1,4 +1,4 @@
-import { PAYMENTS_ENTITIES, Payable } from '../../src/payments/index.js';
+import { PAYMENTS_ENTITIES, Payable } from '../../src/index.js';
 import {
   CLINIC,
   CLINIC_ACCOUNT,

@@ -1,10 +1,10 @@
 import { DataSource, type QueryRunner } from 'typeorm';
-import { parseDatabaseUrl } from '../../src/config/database-url.js';
-import { typeOrmOptions } from '../../src/database/typeorm-options.js';
+import { parseDatabaseUrl } from '../../app/src/config/database-url.js';
+import { typeOrmOptions } from '../../app/src/database/typeorm-options.js';
 import {
   isTransientDbError,
   retryOnTransientDbError,
-} from '../../src/payments/common/transient-db-error.js';
+} from '../../src/common/transient-db-error.js';
 import { expectRetryLater } from '../support/retry-later.js';
 import { salonCheckout, startTestApp, type TestApp } from '../support/test-app.js';
 import { createTestDatabase, TEST_DB, type TestDatabase } from '../support/test-database.js';

@@ -1,4 +1,4 @@
-import { ReadinessService } from '../../src/payments/index.js';
+import { ReadinessService } from '../../src/index.js';
 import { startTestApp, type TestApp } from '../support/test-app.js';
 import { TEST_DB } from '../support/test-database.js';
 

@@ -2,14 +2,14 @@ import { Injectable, Module, type DynamicModule, type INestApplication } from '@
 import { NestFactory } from '@nestjs/core';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import request from 'supertest';
-import { parseDatabaseUrl } from '../../src/config/database-url.js';
+import { parseDatabaseUrl } from '../../app/src/config/database-url.js';
 import {
   PAYMENTS_ENTITIES,
   PAYMENTS_MIGRATIONS,
   PaymentsModule,
   type PaymentsModuleOptions,
-} from '../../src/payments/index.js';
-import { typeOrmOptions } from '../../src/database/typeorm-options.js';
+} from '../../src/index.js';
+import { typeOrmOptions } from '../../app/src/database/typeorm-options.js';
 import { createTestDatabase, TEST_DB, type TestDatabase } from '../support/test-database.js';
 
 /** A host app's own configuration service, injected into forRootAsync. */

@@ -1,13 +1,6 @@
 import type { DataSource } from 'typeorm';
-import { hashApiKey } from '../../src/payments/auth/api-key.service.js';
-import {
-  ApiKey,
-  Article,
-  ArticlePrice,
-  Checkout,
-  Company,
-  Payable,
-} from '../../src/payments/index.js';
+import { hashApiKey } from '../../src/auth/api-key.service.js';
+import { ApiKey, Article, ArticlePrice, Checkout, Company, Payable } from '../../src/index.js';
 import {
   createTestDatabase,
   migratedDataSource,

@@ -1,8 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import Stripe from 'stripe';
-import { buildSessionParams } from '../../src/payments/checkout/session-params.js';
-import { Checkout, Payable } from '../../src/payments/index.js';
-import { ReconciliationService } from '../../src/payments/reconciliation/reconciliation.service.js';
+import { buildSessionParams } from '../../src/checkout/session-params.js';
+import { Checkout, Payable } from '../../src/index.js';
+import { ReconciliationService } from '../../src/reconciliation/reconciliation.service.js';
 import {
   SALON,
   SALON_ACCOUNT,

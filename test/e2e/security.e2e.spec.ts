@@ -1,6 +1,6 @@
 import { Injectable, type CanActivate, type ExecutionContext } from '@nestjs/common';
 import { Redis } from 'ioredis';
-import { Company } from '../../src/payments/index.js';
+import { Company } from '../../src/index.js';
 import {
   CLINIC,
   NO_STRIPE,

@@ -1,4 +1,4 @@
-import { ServiceStackOperationRegistry } from '../../src/payments/servicestack/operation-registry.js';
+import { ServiceStackOperationRegistry } from '../../src/servicestack/operation-registry.js';
 import { CLINIC, SALON, salonCheckout, startTestApp, type TestApp } from '../support/test-app.js';
 import { TEST_DB } from '../support/test-database.js';
 

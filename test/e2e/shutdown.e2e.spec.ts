@@ -2,9 +2,9 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { connect, type Socket } from 'node:net';
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { DataSource } from 'typeorm';
-import { Checkout } from '../../src/payments/index.js';
-import { startStripeEmulator, type StripeEmulator } from '../../src/stripe-emulator/index.js';
-import { freeLoopbackPort as freePort } from '../../src/free-port.js';
+import { Checkout } from '../../src/index.js';
+import { startStripeEmulator, type StripeEmulator } from '../../emulator/src/index.js';
+import { freeLoopbackPort as freePort } from '../../app/src/free-port.js';
 import { salonCheckout, WEBHOOK_SECRET } from '../support/test-app.js';
 import {
   createTestDatabase,
@@ -29,7 +29,7 @@ describe(`graceful shutdown of the service process (${TEST_DB})`, () => {
     emulator = await startStripeEmulator({ port: 0, webhookSecret: WEBHOOK_SECRET, faults: true });
     port = await freePort();
     url = `http://127.0.0.1:${port}`;
-    child = spawn(process.execPath, ['dist/src/main.js'], {
+    child = spawn(process.execPath, ['app/dist/main.js'], {
       env: {
         ...process.env,
         NODE_ENV: 'development',

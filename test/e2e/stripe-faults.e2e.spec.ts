@@ -1,6 +1,6 @@
-import { ReconciliationService } from '../../src/payments/reconciliation/reconciliation.service.js';
-import { startStripeEmulator, type StripeEmulator } from '../../src/stripe-emulator/index.js';
-import type { FaultSpec } from '../../src/stripe-emulator/types.js';
+import { ReconciliationService } from '../../src/reconciliation/reconciliation.service.js';
+import { startStripeEmulator, type StripeEmulator } from '../../emulator/src/index.js';
+import type { FaultSpec } from '../../emulator/src/types.js';
 import {
   SALON_ACCOUNT,
   WEBHOOK_SECRET,

@@ -7,7 +7,7 @@ type Operation = {
   parameters?: { name: string; in: string }[];
   requestBody?: { content: Record<string, { schema: object }> };
 };
-const spec = JSON.parse(readFileSync('src/stripe-emulator/openapi-checkout.json', 'utf8')) as {
+const spec = JSON.parse(readFileSync('emulator/assets/openapi-checkout.json', 'utf8')) as {
   paths: Record<string, Record<string, Operation>>;
   components: object;
 };

@@ -1,4 +1,4 @@
-import { Checkout, Payable, StripeEvent } from '../../src/payments/index.js';
+import { Checkout, Payable, StripeEvent } from '../../src/index.js';
 import { sessionEvent, sign } from '../support/stripe-events.js';
 import {
   CLINIC_ACCOUNT,

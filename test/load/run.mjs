@@ -36,7 +36,7 @@ const DB_URL = `${MYSQL_URL}/${DB_NAME}`;
 const STRIPE_KEY = 'sk_test_load';
 const CHECKOUT_PATH = '/payment/stripe/v1/checkout';
 const PAYABLES_PER_COMPANY = 20;
-/** TypeORM's mysql `poolSize` in src/database/typeorm-options.ts: the idle ceiling per instance. */
+/** TypeORM's mysql `poolSize` in app/src/database/typeorm-options.ts: the idle ceiling per instance. */
 const POOL_SIZE = 10;
 /** Everything after the build; `npm run test:load` (build included) stays under 3 minutes. */
 const BUDGET_MS = 150_000;
@@ -138,7 +138,7 @@ async function startService(name, emulatorUrl) {
   delete env.REDIS_URL;
   const logFile = join(tempDir, `service-${name}.log`);
   const child = track(
-    spawn(process.execPath, [join(ROOT, 'dist', 'src', 'main.js')], {
+    spawn(process.execPath, [join(ROOT, 'app', 'dist', 'main.js')], {
       cwd: ROOT,
       env,
       stdio: ['ignore', 'pipe', 'pipe'],
@@ -729,8 +729,8 @@ async function sabotage(sql, emulatorUrl) {
 
 // ---------------------------------------------------------------- main
 async function main() {
-  if (!existsSync(join(ROOT, 'dist', 'src', 'main.js')))
-    fail('dist/ is missing: run `npm run build` (or use `npm run test:load`)');
+  if (!existsSync(join(ROOT, 'app', 'dist', 'main.js')))
+    fail('app/dist/ is missing: run `npm run build` (or use `npm run test:load`)');
   tempDir = mkdtempSync(join(tmpdir(), 'payments-load-'));
   const t0 = performance.now();
   let sql;

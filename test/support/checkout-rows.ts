@@ -1,5 +1,5 @@
 import type { DataSource } from 'typeorm';
-import { Checkout, Payable } from '../../src/payments/index.js';
+import { Checkout, Payable } from '../../src/index.js';
 
 /** The eight fields of StripeCheckoutQueryResponse, sorted. */
 export const RESPONSE_KEYS = [

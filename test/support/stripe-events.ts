@@ -1,5 +1,5 @@
 import Stripe from 'stripe';
-import type { StripeEmulator } from '../../src/stripe-emulator/index.js';
+import type { StripeEmulator } from '../../emulator/src/index.js';
 
 const stripe = new Stripe('sk_test_events');
 let sequence = 0;

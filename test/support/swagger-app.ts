@@ -1,6 +1,6 @@
 import request from 'supertest';
-import { startService, type RunningService } from '../../src/bootstrap.js';
-import { loadConfig } from '../../src/config/app-config.js';
+import { startService, type RunningService } from '../../app/src/bootstrap.js';
+import { loadConfig } from '../../app/src/config/app-config.js';
 import { createTestDatabase } from './test-database.js';
 import { TEST_ADAPTER } from './test-app.js';
 

@@ -3,16 +3,12 @@ import { getDataSourceToken, TypeOrmModule } from '@nestjs/typeorm';
 import { Module, type DynamicModule } from '@nestjs/common';
 import request from 'supertest';
 import type { DataSource } from 'typeorm';
-import { parseDatabaseUrl } from '../../src/config/database-url.js';
-import { typeOrmOptions } from '../../src/database/typeorm-options.js';
-import {
-  PaymentsModule,
-  seedDemoData,
-  type PaymentsModuleOptions,
-} from '../../src/payments/index.js';
-import { startStripeEmulator, type StripeEmulator } from '../../src/stripe-emulator/index.js';
-import { createHttpApp, type HttpAdapterKind } from '../../src/http-app.js';
-import { freeLoopbackPort as freePort } from '../../src/free-port.js';
+import { parseDatabaseUrl } from '../../app/src/config/database-url.js';
+import { typeOrmOptions } from '../../app/src/database/typeorm-options.js';
+import { PaymentsModule, seedDemoData, type PaymentsModuleOptions } from '../../src/index.js';
+import { startStripeEmulator, type StripeEmulator } from '../../emulator/src/index.js';
+import { createHttpApp, type HttpAdapterKind } from '../../app/src/http-app.js';
+import { freeLoopbackPort as freePort } from '../../app/src/free-port.js';
 import { createTestDatabase, type TestDatabase } from './test-database.js';
 
 /** Which HTTP adapter the suite runs on: scripts/test.mjs runs the e2e suites on both. */

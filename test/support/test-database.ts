@@ -3,8 +3,8 @@ import { rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { DataSource } from 'typeorm';
-import { parseDatabaseUrl } from '../../src/config/database-url.js';
-import { ensureDatabaseExists, typeOrmOptions } from '../../src/database/typeorm-options.js';
+import { parseDatabaseUrl } from '../../app/src/config/database-url.js';
+import { ensureDatabaseExists, typeOrmOptions } from '../../app/src/database/typeorm-options.js';
 
 export type TestDatabaseKind = 'sqlite' | 'mysql';
 

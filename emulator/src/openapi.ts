@@ -1,6 +1,4 @@
-import { existsSync, readFileSync } from 'node:fs';
-import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { readFileSync } from 'node:fs';
 
 export type JsonSchema = Record<string, unknown>;
 
@@ -21,22 +19,14 @@ export interface OpenApiDocument {
   components: { schemas: Record<string, JsonSchema> };
 }
 
-const SPEC_FILE = 'openapi-checkout.json';
-
-// tsc does not copy the JSON into dist/, so the compiled entry falls back to the source tree.
-const CANDIDATES = [
-  fileURLToPath(new URL(`./${SPEC_FILE}`, import.meta.url)),
-  fileURLToPath(new URL(`../../../src/stripe-emulator/${SPEC_FILE}`, import.meta.url)),
-  join(process.cwd(), 'src', 'stripe-emulator', SPEC_FILE),
-];
+/** Stripe's own description of the endpoints, an asset of this package (src/ and dist/ alike). */
+const SPEC_URL = new URL('../assets/openapi-checkout.json', import.meta.url);
 
 let cached: OpenApiDocument | undefined;
 
 export function loadOpenApi(): OpenApiDocument {
   if (cached) return cached;
-  const file = CANDIDATES.find((path) => existsSync(path));
-  if (!file) throw new Error(`stripe-emulator: ${SPEC_FILE} not found next to ${import.meta.url}`);
-  cached = JSON.parse(readFileSync(file, 'utf8')) as OpenApiDocument;
+  cached = JSON.parse(readFileSync(SPEC_URL, 'utf8')) as OpenApiDocument;
   return cached;
 }
 

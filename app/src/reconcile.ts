@@ -2,7 +2,7 @@ import { NestFactory } from '@nestjs/core';
 import { AppModule } from './app.module.js';
 import { ConfigError, loadConfig } from './config/app-config.js';
 import { ensureDatabaseExists } from './database/typeorm-options.js';
-import { ReconciliationService } from './payments/reconciliation/reconciliation.service.js';
+import { ReconciliationService } from 'bokamera-payments';
 
 /** `npm run reconcile`: settles stuck checkouts once against the configured database and Stripe. */
 async function main(): Promise<void> {

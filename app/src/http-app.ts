@@ -3,12 +3,9 @@ import type { DynamicModule, INestApplication, LoggerService, LogLevel } from '@
 import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
 import helmet from 'helmet';
-import { PaymentsExceptionFilter } from './payments/errors/payments-exception.filter.js';
-import type { ErrorBody } from './payments/errors/response-status.js';
-import {
-  BODY_LIMIT_BYTES,
-  useServiceStackBodyParsers,
-} from './payments/servicestack/body-parser-errors.js';
+import { PaymentsExceptionFilter } from 'bokamera-payments';
+import type { ErrorBody } from 'bokamera-payments';
+import { BODY_LIMIT_BYTES, useServiceStackBodyParsers } from 'bokamera-payments';
 
 export type HttpAdapterKind = 'express' | 'fastify';
 

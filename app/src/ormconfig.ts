@@ -1,7 +1,7 @@
 import 'reflect-metadata';
 import { DataSource } from 'typeorm';
-import { parseDatabaseUrl } from './src/config/database-url.js';
-import { typeOrmOptions } from './src/database/typeorm-options.js';
+import { parseDatabaseUrl } from './config/database-url.js';
+import { typeOrmOptions } from './database/typeorm-options.js';
 
 /** The DataSource of the TypeORM CLI (`npm run migration:run`), from the same DB_URL as the service. */
 export default new DataSource(

@@ -1,7 +1,7 @@
 import type { INestApplication } from '@nestjs/common';
 import { DocumentBuilder, SwaggerModule, type OpenAPIObject } from '@nestjs/swagger';
-import { JSON_SUFFIX } from './payments/servicestack/json-suffix-routes.js';
-import { FORM_CONTENT_TYPE } from './payments/servicestack/wire-sources.js';
+import { JSON_SUFFIX } from '../servicestack/json-suffix-routes.js';
+import { FORM_CONTENT_TYPE } from '../servicestack/wire-sources.js';
 
 const DESCRIPTION = [
   "BokaMera's `payment/stripe/v1` contract: Stripe Checkout for payable entities.",

@@ -2,8 +2,8 @@ import { Module, type DynamicModule } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import type { AppConfig } from './config/app-config.js';
 import { typeOrmOptions } from './database/typeorm-options.js';
-import { PaymentsModule } from './payments/index.js';
-import type { PaymentsStripeOptions } from './payments/index.js';
+import { PaymentsModule } from 'bokamera-payments';
+import type { PaymentsStripeOptions } from 'bokamera-payments';
 
 /** The standalone host: one TypeORM connection from DB_URL, migrations at start, the payments module. */
 @Module({})

@@ -25,3 +25,7 @@ export { useServiceStackBodyParsers } from './servicestack/body-parser-errors.js
 export { ServiceStackOperation } from './servicestack/servicestack-operation.decorator.js';
 export type { PredefinedRoutesSwitch } from './servicestack/predefined-routes.js';
 export { ReconciliationService } from './reconciliation/reconciliation.service.js';
+export { setupSwagger, buildOpenApiDocument } from './swagger/setup-swagger.js';
+export { DEMO_COMPANIES, DEMO_PLATFORM_KEY } from './seed/demo-data.js';
+export { BODY_LIMIT_BYTES } from './servicestack/body-parser-errors.js';
+export type { ErrorBody, ResponseStatus, ResponseError } from './errors/response-status.js';

@@ -2,8 +2,8 @@ import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import type { DataSourceOptions } from 'typeorm';
 import type { DatabaseTarget } from '../config/database-url.js';
-import { PAYMENTS_ENTITIES } from '../payments/entities/index.js';
-import { PAYMENTS_MIGRATIONS } from '../payments/migrations/index.js';
+import { PAYMENTS_ENTITIES } from 'bokamera-payments';
+import { PAYMENTS_MIGRATIONS } from 'bokamera-payments';
 import { QueryCountingLogger, sqlStatsEnabled } from './query-counter.js';
 
 /** The standalone service's connection; a host app builds its own and adds our entities and migrations. */

@@ -1,6 +1,6 @@
 import { startStripeEmulator } from './emulator.js';
 
-/** Standalone fake Stripe for local runs and benchmarks: `node dist/src/stripe-emulator/main.js`. */
+/** Standalone fake Stripe for local runs and benchmarks: `npm run emulator`. */
 async function main(): Promise<void> {
   if (process.env.NODE_ENV === 'production') {
     console.error(

@@ -10,10 +10,10 @@ import { ensureDatabaseExists } from './database/typeorm-options.js';
 import { freeLoopbackPort } from './free-port.js';
 import { createHttpApp } from './http-app.js';
 import { HttpDrain } from './http-drain.js';
-import { ReadinessService, seedDemoData } from './payments/index.js';
-import type { PaymentsStripeOptions } from './payments/index.js';
-import { startStripeEmulator, type StripeEmulator } from './stripe-emulator/index.js';
-import { setupSwagger } from './swagger.js';
+import { ReadinessService, seedDemoData } from 'bokamera-payments';
+import type { PaymentsStripeOptions } from 'bokamera-payments';
+import { startStripeEmulator, type StripeEmulator } from '@bokamera-payments/stripe-emulator';
+import { setupSwagger } from 'bokamera-payments';
 
 export interface RunningService {
   app: INestApplication;
