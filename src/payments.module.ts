@@ -1,6 +1,5 @@
 import { Module, type DynamicModule } from '@nestjs/common';
 import { DiscoveryService } from '@nestjs/core';
-import { ScheduleModule } from '@nestjs/schedule';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import { ApiKeyGuard } from './auth/api-key.guard.js';
 import { ApiKeyService } from './auth/api-key.service.js';
@@ -8,7 +7,10 @@ import { PaymentsAuthGuard } from './auth/payments-auth.guard.js';
 import { CheckoutQueryService } from './checkout/checkout-query.service.js';
 import { CheckoutSyncService } from './checkout/checkout-sync.service.js';
 import { CheckoutService } from './checkout/checkout.service.js';
-import { PayableLockService } from './checkout/payable-lock.service.js';
+import { CheckoutRetirementService } from './checkout/checkout-retirement.service.js';
+import { CheckoutStore } from './checkout/checkout-store.js';
+import { PayableLeaseService } from './checkout/payable-lease.service.js';
+import { PaymentsDb } from './database/payments-db.js';
 import { StripeCheckoutController } from './checkout/stripe-checkout.controller.js';
 import { CompanyService } from './companies/company.service.js';
 import { PAYMENTS_ENTITIES } from './entities/index.js';
@@ -40,7 +42,7 @@ import { StripeWebhookController } from './webhooks/stripe-webhook.controller.js
 import { StripeWebhookService } from './webhooks/stripe-webhook.service.js';
 
 @Module({
-  imports: [TypeOrmModule.forFeature(PAYMENTS_ENTITIES), ScheduleModule.forRoot()],
+  imports: [TypeOrmModule.forFeature(PAYMENTS_ENTITIES)],
   controllers: [HealthController, StripeCheckoutController, StripeWebhookController],
   providers: [
     ApiKeyService,
@@ -48,7 +50,10 @@ import { StripeWebhookService } from './webhooks/stripe-webhook.service.js';
     PaymentsAuthGuard,
     CompanyService,
     PricingService,
-    PayableLockService,
+    PaymentsDb,
+    PayableLeaseService,
+    CheckoutStore,
+    CheckoutRetirementService,
     CheckoutService,
     CheckoutSyncService,
     CheckoutQueryService,

@@ -1,8 +1,7 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { InjectRepository } from '@nestjs/typeorm';
 import { createHash, timingSafeEqual } from 'node:crypto';
-import type { Repository } from 'typeorm';
 import { TtlCache } from '../common/ttl-cache.js';
+import { PaymentsDb } from '../database/payments-db.js';
 import { ApiKey } from '../entities/index.js';
 import { PAYMENTS_OPTIONS } from '../payments.module-definition.js';
 import type { PaymentsModuleOptions } from '../payments.options.js';
@@ -23,7 +22,7 @@ export class ApiKeyService {
   private readonly cache: TtlCache<ApiKey | null>;
 
   constructor(
-    @InjectRepository(ApiKey) private readonly keys: Repository<ApiKey>,
+    private readonly db: PaymentsDb,
     @Inject(PAYMENTS_OPTIONS) options: PaymentsModuleOptions,
   ) {
     this.cache = new TtlCache(options.settingsCacheTtlMs ?? 10_000);
@@ -40,7 +39,9 @@ export class ApiKeyService {
   async identify(key: string): Promise<ApiCaller | undefined> {
     const hash = hashApiKey(key);
     const row = await this.cache.get(hash, () =>
-      this.keys.findOne({ where: { keyHash: hash, active: true } }),
+      this.db.run((m) =>
+        m.getRepository(ApiKey).findOne({ where: { keyHash: hash, active: true } }),
+      ),
     );
     if (!row || !timingSafeEqual(Buffer.from(row.keyHash), Buffer.from(hash))) return undefined;
     return { keyId: row.id, companyId: row.companyId };

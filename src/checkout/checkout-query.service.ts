@@ -1,11 +1,10 @@
 import { Injectable } from '@nestjs/common';
-import { InjectRepository } from '@nestjs/typeorm';
-import { In, IsNull, type Repository } from 'typeorm';
-import { Checkout, Payable } from '../entities/index.js';
+import type { Checkout } from '../entities/index.js';
 import { PaymentsException } from '../errors/payments.exception.js';
-import { StripeGateway } from '../stripe/stripe.gateway.js';
-import { CheckoutSyncService } from './checkout-sync.service.js';
+import { StripeGateway, type CheckoutSession } from '../stripe/stripe.gateway.js';
 import { toQueryResponse } from './checkout-response.js';
+import { CheckoutStore } from './checkout-store.js';
+import { CheckoutSyncService } from './checkout-sync.service.js';
 import type { StripeCheckoutStatusQueryResponse } from './dto/get-stripe-checkout-v1-checkout-status.dto.js';
 import type { StripeCheckoutQueryResponse } from './dto/stripe-checkout-query-response.dto.js';
 
@@ -13,42 +12,58 @@ import type { StripeCheckoutQueryResponse } from './dto/stripe-checkout-query-re
 @Injectable()
 export class CheckoutQueryService {
   constructor(
-    @InjectRepository(Payable) private readonly payables: Repository<Payable>,
-    @InjectRepository(Checkout) private readonly checkouts: Repository<Checkout>,
+    private readonly store: CheckoutStore,
     private readonly stripe: StripeGateway,
     private readonly sync: CheckoutSyncService,
   ) {}
 
+  /**
+   * DESIGN §2: the paying checkout once the payable is paid, else its open session, else the
+   * newest. A URL or client secret is handed out only for a session Stripe reports open that is
+   * the payable's newest: a create always ends the earlier sessions before it makes a new one.
+   */
   async current(
     companyId: string,
     internalReferenceId: string,
   ): Promise<StripeCheckoutQueryResponse> {
-    const payable = await this.payables.findOneBy({ companyId, internalReferenceId });
-    const checkout =
-      payable &&
-      (await this.checkouts.findOne({
-        where: {
-          payableId: payable.id,
-          invalidatedBy: IsNull(),
-          state: In(['open', 'complete', 'expired', 'failed']),
-        },
-        order: { createdAt: 'DESC' },
-      }));
-    if (!checkout)
+    const payable = await this.store.findPayable(companyId, internalReferenceId);
+    if (payable?.paidCheckoutId) return this.paidCheckout(payable.paidCheckoutId);
+    const checkout = payable && (await this.store.newestWithSession(payable.id));
+    if (!checkout) {
       throw notFound('No checkout exists for this InternalReferenceId', 'InternalReferenceId');
+    }
+    if (checkout.state === 'expired' || checkout.state === 'failed') {
+      return toQueryResponse(checkout);
+    }
+    const session = await this.refresh(checkout);
+    if (checkout.refundRequired) {
+      // A second payment: the answer is the payment that counts.
+      const paid = await this.store.findPayable(companyId, internalReferenceId);
+      if (paid?.paidCheckoutId) return this.paidCheckout(paid.paidCheckoutId);
+    }
+    return toQueryResponse(checkout, session);
+  }
+
+  async status(companyId: string, sessionId: string): Promise<StripeCheckoutStatusQueryResponse> {
+    const checkout = await this.store.findBySession(companyId, sessionId);
+    if (!checkout) throw notFound('No checkout of this company has that SessionId', 'SessionId');
+    const session = await this.refresh(checkout);
+    return { CustomerEmail: checkout.customerEmail, Status: session.status };
+  }
+
+  private async paidCheckout(checkoutId: string): Promise<StripeCheckoutQueryResponse> {
+    const checkout = await this.store.findById(checkoutId);
+    if (!checkout) throw notFound('The paying checkout is missing', 'InternalReferenceId');
+    return toQueryResponse(checkout);
+  }
+
+  private async refresh(checkout: Checkout): Promise<CheckoutSession> {
     const session = await this.stripe.retrieveSession(
       checkout.stripeAccountId,
       checkout.stripeSessionId as string,
     );
-    return toQueryResponse(await this.sync.apply(checkout, session), session);
-  }
-
-  async status(companyId: string, sessionId: string): Promise<StripeCheckoutStatusQueryResponse> {
-    const checkout = await this.checkouts.findOneBy({ companyId, stripeSessionId: sessionId });
-    if (!checkout) throw notFound('No checkout of this company has that SessionId', 'SessionId');
-    const session = await this.stripe.retrieveSession(checkout.stripeAccountId, sessionId);
-    const updated = await this.sync.apply(checkout, session);
-    return { CustomerEmail: updated.customerEmail, Status: session.status };
+    await this.sync.apply(checkout, session);
+    return session;
   }
 }
 

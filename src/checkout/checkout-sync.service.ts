@@ -1,34 +1,35 @@
 import { Injectable, Logger } from '@nestjs/common';
-import { InjectDataSource } from '@nestjs/typeorm';
-import { IsNull, Not, type DataSource, type EntityManager } from 'typeorm';
-import { retryOnTransientDbError } from '../common/transient-db-error.js';
-import { Checkout, Payable } from '../entities/index.js';
+import type { EntityManager } from 'typeorm';
+import { PaymentsDb } from '../database/payments-db.js';
+import type { Checkout } from '../entities/index.js';
 import { PaymentsException } from '../errors/payments.exception.js';
 import {
   StripeGateway,
   type CheckoutSession,
   type CheckoutSessionCreateParams,
 } from '../stripe/stripe.gateway.js';
-
-const PAID_STATUSES = new Set(['paid', 'no_payment_required']);
+import { becomesPaid, isPaid, sessionChanges } from './checkout-states.js';
+import { CheckoutStore } from './checkout-store.js';
 
 /**
- * Brings our rows in line with a session as Stripe reports it. Transitions only move forward:
- * a complete/paid checkout is never turned back by a late or reordered event.
+ * Brings our rows in line with a session as Stripe reports it. Transitions only move forward
+ * (see checkout-states.ts); a payment is recorded once, and flagged only when another checkout is
+ * really recorded as the payable's payer.
  */
 @Injectable()
 export class CheckoutSyncService {
   private readonly logger = new Logger('CheckoutSync');
 
   constructor(
-    @InjectDataSource() private readonly dataSource: DataSource,
+    private readonly db: PaymentsDb,
+    private readonly store: CheckoutStore,
     private readonly stripe: StripeGateway,
   ) {}
 
   /**
    * Creates the session of a write-ahead row at Stripe, or replays it under the same key and
    * parameters. A refusal is final and marks the row failed; any other failure may have created
-   * the session, so the row stays `creating` for reconciliation.
+   * the session, so the row stays `creating` for whoever holds the payable's lease next.
    */
   async createFromWriteAhead(checkout: Checkout): Promise<CheckoutSession> {
     try {
@@ -39,21 +40,21 @@ export class CheckoutSyncService {
       );
     } catch (error) {
       if (error instanceof PaymentsException && error.code === 'StripeError') {
-        await this.dataSource
-          .getRepository(Checkout)
-          .update({ id: checkout.id }, { state: 'failed', updatedAt: new Date() });
+        await this.store.markRefused(checkout.id);
+        checkout.state = 'failed';
       }
       throw error;
     }
   }
 
-  /** Applies the session; when it is a payment, expires the payable's other open sessions. */
+  /** Applies the session; when it records a payment, the payable's other open sessions are expired. */
   async apply(checkout: Checkout, session: CheckoutSession): Promise<Checkout> {
     // Most reads find nothing new: no transaction, no write.
     if (Object.keys(sessionChanges(checkout, session)).length === 0) return checkout;
-    const updated = await retryOnTransientDbError(() =>
-      this.dataSource.transaction((manager) => this.applyWith(manager, checkout.id, session)),
+    const updated = await this.db.transaction((manager) =>
+      this.applyWith(manager, checkout.id, session),
     );
+    Object.assign(checkout, updated);
     if (isPaid(session)) await this.expireOthers(updated);
     return updated;
   }
@@ -64,97 +65,46 @@ export class CheckoutSyncService {
     checkoutId: string,
     session: CheckoutSession,
   ): Promise<Checkout> {
-    const checkouts = manager.getRepository(Checkout);
-    const checkout = await checkouts.findOneByOrFail({ id: checkoutId });
+    // A locked read: two paths applying the same payment at once see each other's commit.
+    const checkout = await this.store.lockedById(manager, checkoutId);
     const changes = sessionChanges(checkout, session);
     if (Object.keys(changes).length === 0) return checkout;
-    if (changes.paymentStatus && PAID_STATUSES.has(changes.paymentStatus)) {
-      changes.refundRequired = !(await this.markPayablePaid(manager, checkout));
+    if (becomesPaid(checkout, changes) && !(await this.store.markPayablePaid(manager, checkout))) {
+      this.logger.error(
+        `Duplicate payment: checkout ${checkout.id} (session ${session.id}) was paid although another ` +
+          `checkout already paid payable ${checkout.payableId}; flagged for refund`,
+      );
+      await this.store.applyChanges(manager, checkout, { ...changes, refundRequired: true });
+      return checkout;
     }
-    Object.assign(checkout, changes, { updatedAt: new Date() });
-    await checkouts.update({ id: checkout.id }, { ...changes, updatedAt: checkout.updatedAt });
+    await this.store.applyChanges(manager, checkout, changes);
     return checkout;
   }
 
-  /** False when another checkout had already paid the payable: this payment is a duplicate. */
-  private async markPayablePaid(manager: EntityManager, checkout: Checkout): Promise<boolean> {
-    const result = await manager
-      .createQueryBuilder()
-      .update(Payable)
-      .set({ paidAt: new Date(), paidCheckoutId: checkout.id, updatedAt: new Date() })
-      .where('id = :id AND paid_at IS NULL', { id: checkout.payableId })
-      .execute();
-    if (result.affected) return true;
-    const payable = await manager
-      .getRepository(Payable)
-      .findOneByOrFail({ id: checkout.payableId });
-    if (payable.paidCheckoutId === checkout.id) return true;
-    this.logger.error(
-      `Duplicate payment: checkout ${checkout.id} (session ${checkout.stripeSessionId}) was paid after ` +
-        `checkout ${payable.paidCheckoutId} already paid payable ${checkout.payableId}; flagged for refund`,
-    );
-    return false;
-  }
-
-  /** A paid payable keeps no open session, so the customer cannot pay twice. */
+  /**
+   * A paid payable keeps no open session, so the customer cannot pay twice. Best effort: the
+   * payment is recorded already, and reconciliation expires whatever is left when Stripe fails here.
+   */
   async expireOthers(paid: Checkout): Promise<void> {
-    const others = await this.dataSource.getRepository(Checkout).find({
-      where: {
-        payableId: paid.payableId,
-        state: 'open',
-        id: Not(paid.id),
-        stripeSessionId: Not(IsNull()),
-      },
-    });
+    const others = (await this.store.unsettledOf(paid.payableId)).filter(
+      (row) => row.id !== paid.id && row.state === 'open' && row.stripeSessionId,
+    );
     for (const other of others) {
-      const session = await this.stripe.expireSession(
-        other.stripeAccountId,
-        other.stripeSessionId as string,
-      );
-      if (isPaid(session)) {
-        await this.apply(other, session);
-      } else {
-        await this.dataSource
-          .getRepository(Checkout)
-          .update(
-            { id: other.id, state: 'open' },
-            { state: 'expired', paymentStatus: session.payment_status, updatedAt: new Date() },
+      try {
+        const session = await this.stripe.expireSession(
+          other.stripeAccountId,
+          other.stripeSessionId as string,
+        );
+        if (session.status === 'complete') await this.apply(other, session);
+        else
+          await this.db.transaction((m) =>
+            this.store.markExpired(m, other, session.payment_status, null),
           );
+      } catch (error) {
+        this.logger.warn(
+          `Checkout ${other.id} stays open beside the paid ${paid.id} until reconciliation: ${String(error)}`,
+        );
       }
     }
   }
-}
-
-/** What the session would change in the row; a paid checkout's state and payment stay as they are. */
-function sessionChanges(checkout: Checkout, session: CheckoutSession): Partial<Checkout> {
-  const wanted: Partial<Checkout> = {
-    stripeSessionId: checkout.stripeSessionId ?? session.id,
-    customerId: stringId(session.customer) ?? checkout.customerId,
-    customerEmail: session.customer_details?.email ?? checkout.customerEmail,
-    paymentIntentId: stringId(session.payment_intent) ?? checkout.paymentIntentId,
-  };
-  const wasPaid = checkout.paymentStatus !== null && PAID_STATUSES.has(checkout.paymentStatus);
-  if (!wasPaid) {
-    wanted.paymentStatus = session.payment_status;
-    wanted.state = nextState(checkout, session);
-  }
-  return Object.fromEntries(
-    Object.entries(wanted).filter(([key, value]) => checkout[key as keyof Checkout] !== value),
-  );
-}
-
-export function isPaid(session: CheckoutSession): boolean {
-  return session.status === 'complete' && PAID_STATUSES.has(session.payment_status);
-}
-
-function nextState(checkout: Checkout, session: CheckoutSession): Checkout['state'] {
-  if (checkout.state === 'complete' && session.status !== 'complete') return checkout.state;
-  if (session.status === 'complete') return 'complete';
-  if (session.status === 'expired') return 'expired';
-  return checkout.state === 'creating' ? 'open' : checkout.state;
-}
-
-function stringId(value: string | { id: string } | null | undefined): string | null {
-  if (!value) return null;
-  return typeof value === 'string' ? value : value.id;
 }

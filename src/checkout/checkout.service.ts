@@ -1,19 +1,18 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
-import { InjectRepository } from '@nestjs/typeorm';
-import { randomUUID } from 'node:crypto';
-import type { Repository } from 'typeorm';
+import { timeOrderedId } from '../common/time-ordered-id.js';
 import { CompanyService, type CheckoutCompany } from '../companies/company.service.js';
 import { Checkout } from '../entities/index.js';
 import { PaymentsException } from '../errors/payments.exception.js';
 import { PAYMENTS_OPTIONS } from '../payments.module-definition.js';
 import type { PaymentsModuleOptions } from '../payments.options.js';
-import { PricingService } from '../pricing/pricing.service.js';
-import { StripeGateway, type CheckoutSession } from '../stripe/stripe.gateway.js';
+import { PricingService, type PricedCart } from '../pricing/pricing.service.js';
+import { CheckoutRetirementService } from './checkout-retirement.service.js';
 import { toQueryResponse } from './checkout-response.js';
-import { CheckoutSyncService, isPaid } from './checkout-sync.service.js';
+import { CheckoutStore } from './checkout-store.js';
+import { CheckoutSyncService } from './checkout-sync.service.js';
 import type { StripeCheckoutQueryResponse } from './dto/stripe-checkout-query-response.dto.js';
 import type { StripeV1CreateCheckout } from './dto/stripe-v1-create-checkout.dto.js';
-import { PayableLockService, type PayableLease } from './payable-lock.service.js';
+import { PayableLeaseService, type PayableLease } from './payable-lease.service.js';
 import { redirectUrlProblem } from './redirect-url.js';
 import { buildSessionParams } from './session-params.js';
 
@@ -23,34 +22,92 @@ export class CheckoutService {
 
   constructor(
     @Inject(PAYMENTS_OPTIONS) private readonly options: PaymentsModuleOptions,
-    @InjectRepository(Checkout) private readonly checkouts: Repository<Checkout>,
     private readonly companies: CompanyService,
     private readonly pricing: PricingService,
-    private readonly locks: PayableLockService,
-    private readonly stripe: StripeGateway,
+    private readonly leases: PayableLeaseService,
+    private readonly store: CheckoutStore,
+    private readonly retirement: CheckoutRetirementService,
     private readonly sync: CheckoutSyncService,
   ) {}
 
-  /** DESIGN §2: lock the payable, write ahead, create at Stripe, invalidate the earlier sessions. */
+  /**
+   * DESIGN §2, in the order that keeps at most one payable session per payable at every instant:
+   * take the payable's lease; end every earlier session at Stripe (one found paid is a 409 and
+   * nothing is created); write the new checkout ahead; create its session; hand it out only while
+   * the lease is still ours.
+   */
   async create(request: StripeV1CreateCheckout): Promise<StripeCheckoutQueryResponse> {
     const company = await this.companies.checkoutCompany(request.CompanyId);
     const urls = this.redirectUrls(request, company);
     const cart = await this.pricing.price(company.id, request.CountryCode, request.Articles);
-    const lease = await this.locks.acquire(company.id, request.InternalReferenceId);
+    const checkout = this.writeAheadRow(request, company, cart, urls);
+    const lease = await this.leaseWithWriteAhead(checkout, request.InternalReferenceId);
+    let released = false;
     try {
-      if (lease.paid) throw alreadyPaid();
-      const checkout = await this.writeAhead(request, company, lease, cart, urls);
-      const session = await this.createSession(checkout);
-      if (!lease.isNew) await this.invalidateEarlier(checkout, session, lease);
+      const session = await this.sync.createFromWriteAhead(checkout);
+      const handedOut = await this.leases.releasing(lease, (m) =>
+        this.store.markOpen(m, checkout, session),
+      );
+      released = true;
+      // A row no longer `creating` was settled by someone else meanwhile: not ours to hand out.
+      if (!handedOut) throw checkoutInProgress();
       return toQueryResponse(checkout, session);
     } finally {
-      // A lease that cannot be released ends by itself; the caller still gets the checkout.
-      await this.locks
-        .release(lease)
-        .catch((error: unknown) =>
-          this.logger.warn(`Lock of payable ${lease.payableId} not released: ${String(error)}`),
-        );
+      // A lease that cannot be released ends by itself.
+      if (!released) await this.releaseQuietly(lease);
     }
+  }
+
+  /**
+   * A new payable is created with its lease and write-ahead row in one transaction. An existing one
+   * is leased, its earlier sessions are ended, and then the row is written under the lease.
+   */
+  private async leaseWithWriteAhead(checkout: Checkout, reference: string): Promise<PayableLease> {
+    const created = await this.leases.createLeased(
+      checkout.companyId,
+      reference,
+      (m, payableId) => {
+        checkout.payableId = payableId;
+        return this.store.insertWriteAhead(m, checkout);
+      },
+    );
+    if (created) return created;
+    const lease = await this.leases.acquire(checkout.companyId, reference);
+    try {
+      if (lease.paid) throw alreadyPaid();
+      await this.retireEarlier(lease, checkout.id);
+      checkout.payableId = lease.payableId;
+      await this.leases.fenced(lease, (m) => this.store.insertWriteAhead(m, checkout));
+      return lease;
+    } catch (error) {
+      await this.releaseQuietly(lease);
+      throw error;
+    }
+  }
+
+  /** Ends every earlier session, oldest first, so no two are ever open at once. */
+  private async retireEarlier(lease: PayableLease, replacedBy: string): Promise<void> {
+    for (const earlier of await this.store.unsettledOf(lease.payableId)) {
+      const outcome = await this.retirement.retire(earlier, lease, replacedBy);
+      if (outcome === 'paid') {
+        this.logger.warn(`Payable ${lease.payableId} was paid by checkout ${earlier.id} meanwhile`);
+        throw alreadyPaid();
+      }
+      if (outcome === 'pending') {
+        throw new PaymentsException(
+          'PaymentPending',
+          'A payment of this payable is being processed; its outcome comes from Stripe shortly',
+        );
+      }
+    }
+  }
+
+  private async releaseQuietly(lease: PayableLease): Promise<void> {
+    await this.leases
+      .release(lease)
+      .catch((error: unknown) =>
+        this.logger.warn(`Lease of payable ${lease.payableId} not released: ${String(error)}`),
+      );
   }
 
   private redirectUrls(request: StripeV1CreateCheckout, company: CheckoutCompany) {
@@ -81,19 +138,18 @@ export class CheckoutService {
     return { confirmationUrl, cancelUrl };
   }
 
-  private async writeAhead(
+  private writeAheadRow(
     request: StripeV1CreateCheckout,
     company: CheckoutCompany,
-    lease: PayableLease,
-    cart: Awaited<ReturnType<PricingService['price']>>,
+    cart: PricedCart,
     urls: { confirmationUrl?: string; cancelUrl?: string },
-  ): Promise<Checkout> {
+  ): Checkout {
     const now = new Date();
-    const id = randomUUID();
+    const id = timeOrderedId();
     const expiresAt = new Date(now.getTime() + company.sessionLifetimeMinutes * 60_000);
-    const checkout = this.checkouts.create({
+    const checkout = Object.assign(new Checkout(), {
       id,
-      payableId: lease.payableId,
+      payableId: '',
       companyId: company.id,
       state: 'creating',
       paymentStatus: null,
@@ -125,109 +181,20 @@ export class CheckoutService {
           ...urls,
         }),
       ),
-    });
-    // No read-back of column defaults: every column is set here.
-    await this.checkouts
-      .createQueryBuilder()
-      .insert()
-      .values(checkout)
-      .updateEntity(false)
-      .execute();
+    } satisfies Checkout);
     return checkout;
-  }
-
-  private async createSession(checkout: Checkout): Promise<CheckoutSession> {
-    const session = await this.sync.createFromWriteAhead(checkout);
-    Object.assign(checkout, {
-      state: 'open',
-      stripeSessionId: session.id,
-      paymentStatus: session.payment_status,
-      url: session.url ?? null,
-      updatedAt: new Date(),
-    });
-    await this.checkouts.update(
-      { id: checkout.id },
-      {
-        state: checkout.state,
-        stripeSessionId: checkout.stripeSessionId,
-        paymentStatus: checkout.paymentStatus,
-        url: checkout.url,
-        updatedAt: checkout.updatedAt,
-      },
-    );
-    return session;
-  }
-
-  /** Expire every earlier open session; one found complete means the payable was paid meanwhile. */
-  private async invalidateEarlier(
-    checkout: Checkout,
-    session: CheckoutSession,
-    lease: PayableLease,
-  ) {
-    const earlier = await this.checkouts.find({
-      where: { payableId: checkout.payableId, state: 'open' },
-    });
-    let paidMeanwhile = false;
-    for (const old of earlier.filter((row) => row.id !== checkout.id && row.stripeSessionId)) {
-      let result: CheckoutSession;
-      try {
-        result = await this.stripe.expireSession(
-          old.stripeAccountId,
-          old.stripeSessionId as string,
-        );
-      } catch (error) {
-        // The earlier session stays open, so the new one must not: at most one open per payable.
-        this.logger.warn(`Checkout ${old.id} could not be expired; withdrawing ${checkout.id}`);
-        await this.withdraw(checkout, session);
-        throw error instanceof PaymentsException && error.code === 'StripeUnavailable'
-          ? error
-          : new PaymentsException(
-              'StripeUnavailable',
-              'An earlier checkout of this payable could not be invalidated; try again shortly',
-              [],
-              5,
-            );
-      }
-      if (result.status === 'complete') {
-        paidMeanwhile = paidMeanwhile || isPaid(result);
-        await this.sync.apply(old, result);
-      } else {
-        await this.checkouts.update(
-          { id: old.id },
-          {
-            state: 'expired',
-            paymentStatus: result.payment_status,
-            invalidatedBy: checkout.id,
-            updatedAt: new Date(),
-          },
-        );
-      }
-    }
-    if (paidMeanwhile || (await this.locks.isPaid(lease.payableId))) {
-      await this.withdraw(checkout, session);
-      this.logger.warn(
-        `Payable ${checkout.payableId} was paid while checkout ${checkout.id} was created`,
-      );
-      throw alreadyPaid();
-    }
-  }
-
-  /**
-   * Best effort: expires the new session whose URL never reached the caller and records it. When
-   * Stripe refuses even that, the row stays open as Stripe has it, for reconciliation to see.
-   */
-  private async withdraw(checkout: Checkout, session: CheckoutSession): Promise<void> {
-    try {
-      const expired = await this.stripe.expireSession(checkout.stripeAccountId, session.id);
-      await this.sync.apply(checkout, expired);
-    } catch (error) {
-      this.logger.error(
-        `Checkout ${checkout.id} (session ${session.id}) could not be withdrawn and stays open: ${String(error)}`,
-      );
-    }
   }
 }
 
 function alreadyPaid(): PaymentsException {
   return new PaymentsException('AlreadyPaid', 'This payable is already paid');
+}
+
+function checkoutInProgress(): PaymentsException {
+  return new PaymentsException(
+    'CheckoutInProgress',
+    'Another checkout of this payable is being created; try again shortly',
+    [],
+    1,
+  );
 }

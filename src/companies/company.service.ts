@@ -1,6 +1,5 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { InjectRepository } from '@nestjs/typeorm';
-import type { Repository } from 'typeorm';
+import { PaymentsDb } from '../database/payments-db.js';
 import { Company } from '../entities/index.js';
 import { TtlCache } from '../common/ttl-cache.js';
 import { PaymentsException } from '../errors/payments.exception.js';
@@ -14,7 +13,7 @@ export class CompanyService {
   private readonly cache: TtlCache<Company | null>;
 
   constructor(
-    @InjectRepository(Company) private readonly companies: Repository<Company>,
+    private readonly db: PaymentsDb,
     @Inject(PAYMENTS_OPTIONS) options: PaymentsModuleOptions,
   ) {
     this.cache = new TtlCache(options.settingsCacheTtlMs ?? 10_000);
@@ -28,7 +27,7 @@ export class CompanyService {
   /** The company, when it exists and has Stripe Checkout 1.0 settings with a connected account. */
   async checkoutCompany(companyId: string): Promise<CheckoutCompany> {
     const company = await this.cache.get(companyId, () =>
-      this.companies.findOne({ where: { id: companyId } }),
+      this.db.run((m) => m.getRepository(Company).findOne({ where: { id: companyId } })),
     );
     if (!company) {
       throw PaymentsException.field(

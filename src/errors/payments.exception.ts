@@ -13,6 +13,7 @@ export const ERROR_STATUS = {
   ArticleNotFound: 404,
   CheckoutNotFound: 404,
   AlreadyPaid: 409,
+  PaymentPending: 409,
   CheckoutInProgress: 409,
   TooManyRequests: 429,
   StripeError: 502,

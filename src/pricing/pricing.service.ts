@@ -1,8 +1,7 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { InjectDataSource } from '@nestjs/typeorm';
-import type { DataSource } from 'typeorm';
 import { TtlCache } from '../common/ttl-cache.js';
-import type { LineItemSnapshot } from '../entities/index.js';
+import { PaymentsDb } from '../database/payments-db.js';
+import { Article, ArticlePrice, type LineItemSnapshot } from '../entities/index.js';
 import { PaymentsException } from '../errors/payments.exception.js';
 import { PAYMENTS_OPTIONS } from '../payments.module-definition.js';
 import type { PaymentsModuleOptions } from '../payments.options.js';
@@ -37,7 +36,7 @@ export class PricingService {
   private readonly catalogs: TtlCache<Map<string, PriceRow>>;
 
   constructor(
-    @InjectDataSource() private readonly dataSource: DataSource,
+    private readonly db: PaymentsDb,
     @Inject(PAYMENTS_OPTIONS) options: PaymentsModuleOptions,
   ) {
     this.catalogs = new TtlCache(options.settingsCacheTtlMs ?? 10_000);
@@ -94,21 +93,23 @@ export class PricingService {
     companyId: string,
     countryCode: string,
   ): Promise<Map<string, PriceRow>> {
-    const rows: PriceRow[] = await this.dataSource
-      .createQueryBuilder()
-      .select('a.article_type_id', 'articleTypeId')
-      .addSelect('a.article_id', 'articleId')
-      .addSelect('a.name', 'name')
-      .addSelect('a.active', 'active')
-      .addSelect('p.country_code', 'countryCode')
-      .addSelect('p.currency', 'currency')
-      .addSelect('p.unit_amount', 'unitAmount')
-      .addSelect('p.vat_basis_points', 'vatBasisPoints')
-      .from('articles', 'a')
-      .innerJoin('article_prices', 'p', 'p.article_ref = a.id')
-      .where('a.company_id = :companyId', { companyId })
-      .andWhere('(p.country_code = :countryCode OR p.country_code IS NULL)', { countryCode })
-      .getRawMany();
+    const rows: PriceRow[] = await this.db.run((m) =>
+      m
+        .createQueryBuilder()
+        .select('a.article_type_id', 'articleTypeId')
+        .addSelect('a.article_id', 'articleId')
+        .addSelect('a.name', 'name')
+        .addSelect('a.active', 'active')
+        .addSelect('p.country_code', 'countryCode')
+        .addSelect('p.currency', 'currency')
+        .addSelect('p.unit_amount', 'unitAmount')
+        .addSelect('p.vat_basis_points', 'vatBasisPoints')
+        .from(Article, 'a')
+        .innerJoin(ArticlePrice, 'p', 'p.article_ref = a.id')
+        .where('a.company_id = :companyId', { companyId })
+        .andWhere('(p.country_code = :countryCode OR p.country_code IS NULL)', { countryCode })
+        .getRawMany(),
+    );
     const catalog = new Map<string, PriceRow>();
     for (const row of rows) {
       const key = `${row.articleTypeId}:${row.articleId}`;

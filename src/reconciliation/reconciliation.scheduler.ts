@@ -5,33 +5,32 @@ import {
   type OnApplicationBootstrap,
   type OnApplicationShutdown,
 } from '@nestjs/common';
-import { SchedulerRegistry } from '@nestjs/schedule';
 import { PAYMENTS_OPTIONS } from '../payments.module-definition.js';
 import type { PaymentsModuleOptions } from '../payments.options.js';
 import { ReconciliationService } from './reconciliation.service.js';
 
-const JOB = 'payments-reconciliation';
-
-/** Runs reconciliation on an interval from the module options (0 turns it off). */
+/**
+ * Runs reconciliation on an interval from the module options (0 turns it off). Its own timer, not
+ * a scheduler module: a host's `ScheduleModule` stays the host's.
+ */
 @Injectable()
 export class ReconciliationScheduler implements OnApplicationBootstrap, OnApplicationShutdown {
   private readonly logger = new Logger('Reconciliation');
+  private timer: NodeJS.Timeout | undefined;
   private running = false;
 
   constructor(
     @Inject(PAYMENTS_OPTIONS) private readonly options: PaymentsModuleOptions,
-    private readonly registry: SchedulerRegistry,
     private readonly reconciliation: ReconciliationService,
   ) {}
 
   onApplicationBootstrap(): void {
     const interval = this.options.reconcileIntervalMs ?? 60_000;
-    if (interval <= 0) return;
-    this.registry.addInterval(JOB, setInterval(() => void this.tick(), interval).unref());
+    if (interval > 0) this.timer = setInterval(() => void this.tick(), interval).unref();
   }
 
   onApplicationShutdown(): void {
-    if (this.registry.doesExist('interval', JOB)) this.registry.deleteInterval(JOB);
+    clearInterval(this.timer);
   }
 
   private async tick(): Promise<void> {
@@ -39,7 +38,7 @@ export class ReconciliationScheduler implements OnApplicationBootstrap, OnApplic
     this.running = true;
     try {
       const report = await this.reconciliation.reconcile();
-      if (report.creating + report.open + report.failed > 0)
+      if (report.settled + report.failed > 0)
         this.logger.log(`Reconciled ${JSON.stringify(report)}`);
     } catch (error) {
       this.logger.warn(

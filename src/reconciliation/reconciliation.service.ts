@@ -1,22 +1,30 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
-import { InjectRepository } from '@nestjs/typeorm';
-import { LessThan, type Repository } from 'typeorm';
+import { CheckoutRetirementService } from '../checkout/checkout-retirement.service.js';
+import { CheckoutStore } from '../checkout/checkout-store.js';
 import { CheckoutSyncService } from '../checkout/checkout-sync.service.js';
+import { PayableLeaseService, type PayableLease } from '../checkout/payable-lease.service.js';
+import { PaymentsDb } from '../database/payments-db.js';
 import { Checkout } from '../entities/index.js';
 import { PaymentsException } from '../errors/payments.exception.js';
 import { PAYMENTS_OPTIONS } from '../payments.module-definition.js';
 import type { PaymentsModuleOptions } from '../payments.options.js';
-import { StripeGateway, type CheckoutSession } from '../stripe/stripe.gateway.js';
+import { StripeGateway } from '../stripe/stripe.gateway.js';
 
 export interface ReconciliationReport {
-  creating: number;
-  open: number;
+  /** Payables whose checkouts were brought in line with Stripe. */
+  settled: number;
+  /** Payables another instance or a create held the lease of: settled on a later run. */
+  busy: number;
   failed: number;
 }
 
+const BATCH_SIZE = 100;
+
 /**
- * Settles what a crash or a lost webhook left behind. Safe on several instances at once: each row
- * is claimed with a compare-and-set on updated_at before anything is done with it.
+ * Settles what a crash or a lost webhook left behind, one payable at a time under its lease (so
+ * it never races a create, and two instances never settle one payable at once). For each payable
+ * it restores the invariant — at most one open session, none once paid — links sessions whose
+ * answer was lost, and brings every row in line with Stripe.
  */
 @Injectable()
 export class ReconciliationService {
@@ -25,89 +33,120 @@ export class ReconciliationService {
 
   constructor(
     @Inject(PAYMENTS_OPTIONS) options: PaymentsModuleOptions,
-    @InjectRepository(Checkout) private readonly checkouts: Repository<Checkout>,
-    private readonly stripe: StripeGateway,
+    private readonly db: PaymentsDb,
+    private readonly store: CheckoutStore,
+    private readonly leases: PayableLeaseService,
+    private readonly retirement: CheckoutRetirementService,
     private readonly sync: CheckoutSyncService,
+    private readonly stripe: StripeGateway,
   ) {
     this.creatingGraceMs = options.creatingGraceMs ?? 120_000;
   }
 
   async reconcile(now = new Date()): Promise<ReconciliationReport> {
-    const report: ReconciliationReport = { creating: 0, open: 0, failed: 0 };
-    const cutoff = new Date(now.getTime() - this.creatingGraceMs);
-    for (const checkout of await this.checkouts.find({
-      where: { state: 'creating', updatedAt: LessThan(cutoff) },
-      take: 100,
-    })) {
-      if (!(await this.claim(checkout, now))) continue;
-      try {
-        await this.settleCreating(checkout);
-        report.creating++;
-      } catch (error) {
-        report.failed++;
-        this.logger.warn(`Checkout ${checkout.id} stays creating: ${describe(error)}`);
+    const report: ReconciliationReport = { settled: 0, busy: 0, failed: 0 };
+    for (const payableId of await this.payablesToSettle(now)) {
+      const lease = await this.leases.tryAcquire(payableId);
+      if (!lease) {
+        report.busy++;
+        continue;
       }
-    }
-    // Open past their expiry, or quiet for the grace period: the webhook may never have come.
-    for (const checkout of await this.checkouts.find({
-      where: { state: 'open', updatedAt: LessThan(cutoff) },
-      take: 100,
-    })) {
-      if (!(await this.claim(checkout, now))) continue;
       try {
-        const session = await this.stripe.retrieveSession(
-          checkout.stripeAccountId,
-          checkout.stripeSessionId as string,
-        );
-        await this.sync.apply(checkout, session);
-        report.open++;
+        await this.settle(lease);
+        report.settled++;
       } catch (error) {
         report.failed++;
-        this.logger.warn(`Open checkout ${checkout.id} not refreshed: ${describe(error)}`);
+        this.logger.warn(`Payable ${payableId} not settled: ${describe(error)}`);
+      } finally {
+        await this.leases.release(lease).catch(() => undefined);
       }
     }
     return report;
   }
 
   /**
-   * Replays the create under the stored key and parameters: Stripe answers with the session it
-   * created before the crash (or creates it now). Its URL never reached a caller, so it is expired.
+   * Payables with a checkout left `creating` past the grace period (a crashed create), open and
+   * quiet for the grace period or past its expiry (a lost webhook), or complete and still unpaid
+   * (a delayed payment whose outcome we have not heard).
    */
-  private async settleCreating(checkout: Checkout): Promise<void> {
-    let session: CheckoutSession;
-    try {
-      session = await this.sync.createFromWriteAhead(checkout);
-    } catch (error) {
-      if (error instanceof PaymentsException && error.code === 'StripeError') return;
-      throw error;
-    }
-    // updated_at keeps the claim's time: the row stays this run's until it is settled.
-    await this.checkouts.update({ id: checkout.id }, { stripeSessionId: session.id });
-    checkout.stripeSessionId = session.id;
-    const settled =
-      session.status === 'open'
-        ? await this.stripe.expireSession(checkout.stripeAccountId, session.id)
-        : session;
-    await this.sync.apply(checkout, settled);
-    this.logger.log(
-      `Checkout ${checkout.id} was left creating; linked to ${session.id} and settled as ${settled.status}`,
+  private async payablesToSettle(now: Date): Promise<string[]> {
+    const cutoff = new Date(now.getTime() - this.creatingGraceMs);
+    const rows = await this.db.run((m) =>
+      m
+        .getRepository(Checkout)
+        .createQueryBuilder('c')
+        .select('DISTINCT c.payable_id', 'payableId')
+        .where("c.state IN ('creating', 'open', 'complete') AND c.updated_at < :cutoff", { cutoff })
+        .andWhere("(c.state <> 'complete' OR c.payment_status = 'unpaid')")
+        .limit(BATCH_SIZE)
+        .getRawMany<{ payableId: string }>(),
     );
+    return rows.map((row) => row.payableId);
   }
 
   /**
-   * Takes the row for this run: its updated_at becomes `now`, so no other run (on this or another
-   * instance) sees it as stale until the grace period has passed again.
+   * Under the lease: every unsettled checkout but the newest is ended at Stripe (oldest first, so no
+   * two are open at once); the newest is kept — linked to its session when its answer was lost —
+   * unless a payment exists or is in progress, in which case it is ended too.
    */
-  private async claim(checkout: Checkout, claimedAt: Date): Promise<boolean> {
-    const result = await this.checkouts.update(
-      { id: checkout.id, state: checkout.state, updatedAt: checkout.updatedAt },
-      { updatedAt: claimedAt },
+  private async settle(lease: PayableLease): Promise<void> {
+    const rows = await this.store.unsettledOf(lease.payableId);
+    const keep = rows.filter((row) => row.state === 'creating' || row.state === 'open').at(-1);
+    let paying = lease.paid;
+    for (const row of rows) {
+      if (row === keep) continue;
+      if (row.state === 'complete') {
+        await this.refresh(row);
+        paying = true;
+      } else if ((await this.retirement.retire(row, lease, null)) !== 'ended') {
+        paying = true;
+      }
+    }
+    if (!keep) return;
+    if (paying || (keep.state === 'creating' && isPastExpiry(keep))) {
+      await this.retirement.retire(keep, lease, null);
+    } else {
+      await this.keepNewest(keep, lease);
+    }
+  }
+
+  private async keepNewest(checkout: Checkout, lease: PayableLease): Promise<void> {
+    await this.leases.renew(lease);
+    if (checkout.stripeSessionId) {
+      await this.refresh(checkout);
+      return;
+    }
+    const session = await this.createdSession(checkout);
+    if (!session) return;
+    if (await this.leases.fenced(lease, (m) => this.store.markOpen(m, checkout, session))) {
+      this.logger.log(`Checkout ${checkout.id} was left creating; linked to session ${session.id}`);
+    }
+    await this.sync.apply(checkout, session);
+  }
+
+  /** The session a lost create made, replayed under its key; undefined when Stripe refuses it. */
+  private async createdSession(checkout: Checkout) {
+    try {
+      return await this.sync.createFromWriteAhead(checkout);
+    } catch (error) {
+      if (error instanceof PaymentsException && error.code === 'StripeError') return undefined;
+      throw error;
+    }
+  }
+
+  private async refresh(checkout: Checkout): Promise<void> {
+    const session = await this.stripe.retrieveSession(
+      checkout.stripeAccountId,
+      checkout.stripeSessionId as string,
     );
-    checkout.updatedAt = claimedAt;
-    return Boolean(result.affected);
+    await this.sync.apply(checkout, session);
   }
 }
 
 function describe(error: unknown): string {
   return error instanceof Error ? `${error.name}: ${error.message}` : String(error);
+}
+
+function isPastExpiry(checkout: Checkout): boolean {
+  return checkout.expiresAt.getTime() <= Date.now();
 }

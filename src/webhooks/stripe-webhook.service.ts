@@ -1,10 +1,11 @@
 import { Injectable, Logger } from '@nestjs/common';
-import { InjectDataSource } from '@nestjs/typeorm';
-import type { DataSource, EntityManager } from 'typeorm';
-import { isUniqueViolation } from '../checkout/payable-lock.service.js';
-import { retryOnTransientDbError } from '../common/transient-db-error.js';
-import { CheckoutSyncService, isPaid } from '../checkout/checkout-sync.service.js';
-import { Checkout, StripeEvent } from '../entities/index.js';
+import type { EntityManager } from 'typeorm';
+import { isPaid } from '../checkout/checkout-states.js';
+import { CheckoutStore } from '../checkout/checkout-store.js';
+import { CheckoutSyncService } from '../checkout/checkout-sync.service.js';
+import { isUniqueViolation } from '../checkout/payable-lease.service.js';
+import { PaymentsDb } from '../database/payments-db.js';
+import { StripeEvent } from '../entities/index.js';
 import { StripeGateway, type StripeWebhookEvent } from '../stripe/stripe.gateway.js';
 
 const HANDLED = new Set([
@@ -21,7 +22,8 @@ export class StripeWebhookService {
   private readonly logger = new Logger('StripeWebhook');
 
   constructor(
-    @InjectDataSource() private readonly dataSource: DataSource,
+    private readonly db: PaymentsDb,
+    private readonly store: CheckoutStore,
     private readonly stripe: StripeGateway,
     private readonly sync: CheckoutSyncService,
   ) {}
@@ -30,9 +32,7 @@ export class StripeWebhookService {
     const event = this.stripe.verifyWebhook(rawBody, signature);
     if (!HANDLED.has(event.type)) return 'ignored';
     const sessionId = (event.data.object as { id?: string }).id;
-    const checkout = sessionId
-      ? await this.dataSource.getRepository(Checkout).findOneBy({ stripeSessionId: sessionId })
-      : null;
+    const checkout = sessionId ? await this.store.findAnyBySession(sessionId) : null;
     if (!checkout) {
       this.logger.warn(
         `Event ${event.id} (${event.type}) is for session ${sessionId}, which we do not know`,
@@ -52,13 +52,8 @@ export class StripeWebhookService {
     );
     const processed = await this.record(event, async (manager) => {
       await this.sync.applyWith(manager, checkout.id, session);
-      if (
-        event.type === 'checkout.session.async_payment_failed' &&
-        session.payment_status === 'unpaid'
-      ) {
-        await manager
-          .getRepository(Checkout)
-          .update({ id: checkout.id, state: 'complete' }, { state: 'failed' });
+      if (event.type === 'checkout.session.async_payment_failed') {
+        await this.store.markPaymentFailed(manager, checkout.id);
       }
     });
     if (processed && isPaid(session)) await this.sync.expireOthers(checkout);
@@ -74,19 +69,17 @@ export class StripeWebhookService {
     effects: (manager: EntityManager) => Promise<void>,
   ): Promise<boolean> {
     try {
-      await retryOnTransientDbError(() =>
-        this.dataSource.transaction(async (manager) => {
-          const now = new Date();
-          await manager.getRepository(StripeEvent).insert({
-            eventId: event.id,
-            type: event.type,
-            account: event.account ?? null,
-            receivedAt: now,
-            processedAt: now,
-          });
-          await effects(manager);
-        }),
-      );
+      await this.db.transaction(async (manager) => {
+        const now = new Date();
+        await manager.getRepository(StripeEvent).insert({
+          eventId: event.id,
+          type: event.type,
+          account: event.account ?? null,
+          receivedAt: now,
+          processedAt: now,
+        });
+        await effects(manager);
+      });
       return true;
     } catch (error) {
       if (isUniqueViolation(error)) return false;

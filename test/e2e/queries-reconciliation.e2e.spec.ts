@@ -149,16 +149,26 @@ describe(`queries and reconciliation (${TEST_DB})`, () => {
       idempotencyKey: `checkout-${checkoutId}`,
     });
 
-    // Two instances reconciling at once: the row is claimed by one of them only.
-    const reports = await Promise.all([reconcile(), reconcile()]);
-    expect(reports.reduce((sum, report) => sum + report.creating, 0)).toBe(1);
+    // Two instances reconciling at once: one of them replays the create (under the payable's
+    // lease), the other finds it linked already.
+    await Promise.all([reconcile(), reconcile()]);
+    const replays = t.emulator.requests.filter(
+      (r) => r.path === '/v1/checkout/sessions' && r.idempotencyKey === `checkout-${checkoutId}`,
+    );
+    expect(replays).toHaveLength(2);
     const sessions = t.emulator
       .sessions(SALON_ACCOUNT)
       .filter((s) => s.client_reference_id === ref);
-    expect(sessions.map((s) => s.id)).toEqual([created.id]);
-    expect(sessions[0].status).toBe('expired');
+    expect(sessions.map((s) => [s.id, s.status])).toEqual([[created.id, 'open']]);
     const settled = await t.dataSource.getRepository(Checkout).findOneByOrFail({ id: checkoutId });
-    expect(settled).toMatchObject({ stripeSessionId: created.id, state: 'expired' });
+    expect(settled).toMatchObject({ stripeSessionId: created.id, state: 'open' });
+    // The GET now shows Stripe's open session.
+    const res = await current(ref).expect(200);
+    expect(res.body).toMatchObject({
+      SessionId: created.id,
+      Status: 'open',
+      Url: expect.any(String),
+    });
   });
 
   it('an open checkout paid without a webhook ends up complete', async () => {

@@ -1,0 +1,184 @@
+import { Injectable } from '@nestjs/common';
+import { In, type EntityManager } from 'typeorm';
+import { PaymentsDb } from '../database/payments-db.js';
+import { Checkout, Payable, type CheckoutState } from '../entities/index.js';
+import type { CheckoutSession } from '../stripe/stripe.gateway.js';
+import type { CheckoutChanges } from './checkout-states.js';
+
+/** Rows that may still hold, or come to hold, a payable Stripe session. */
+const LIVE_STATES: CheckoutState[] = ['creating', 'open'];
+
+/** The checkout and payable rows: every read and state write of the checkout paths, in one place. */
+@Injectable()
+export class CheckoutStore {
+  private readonly checkouts: string;
+  private readonly payables: string;
+
+  constructor(private readonly db: PaymentsDb) {
+    this.checkouts = db.table(Checkout);
+    this.payables = db.table(Payable);
+  }
+
+  findPayable(companyId: string, internalReferenceId: string): Promise<Payable | null> {
+    return this.db.run((m) =>
+      m.getRepository(Payable).findOneBy({ companyId, internalReferenceId }),
+    );
+  }
+
+  findById(id: string): Promise<Checkout | null> {
+    return this.db.run((m) => m.getRepository(Checkout).findOneBy({ id }));
+  }
+
+  findBySession(companyId: string, stripeSessionId: string): Promise<Checkout | null> {
+    return this.db.run((m) => m.getRepository(Checkout).findOneBy({ companyId, stripeSessionId }));
+  }
+
+  findAnyBySession(stripeSessionId: string): Promise<Checkout | null> {
+    return this.db.run((m) => m.getRepository(Checkout).findOneBy({ stripeSessionId }));
+  }
+
+  /** The payable's checkouts that are creating, open or complete, oldest first. */
+  unsettledOf(payableId: string): Promise<Checkout[]> {
+    return this.db.run((m) =>
+      m.getRepository(Checkout).find({
+        where: { payableId, state: In([...LIVE_STATES, 'complete']) },
+        order: { createdAt: 'ASC', id: 'ASC' },
+      }),
+    );
+  }
+
+  /** The payable's newest checkout that reached Stripe, whatever its state. */
+  newestWithSession(payableId: string): Promise<Checkout | null> {
+    return this.db.run((m) =>
+      m
+        .getRepository(Checkout)
+        .createQueryBuilder('c')
+        .where('c.payable_id = :payableId AND c.stripe_session_id IS NOT NULL', { payableId })
+        .orderBy('c.created_at', 'DESC')
+        .addOrderBy('c.id', 'DESC')
+        .getOne(),
+    );
+  }
+
+  /** The row read with a lock inside a transaction: the latest committed version, not a snapshot. */
+  async lockedById(manager: EntityManager, id: string): Promise<Checkout> {
+    const query = manager
+      .getRepository(Checkout)
+      .createQueryBuilder('c')
+      .where('c.id = :id', { id });
+    if (this.db.kind === 'mysql') query.setLock('pessimistic_write');
+    const row = await query.getOne();
+    if (!row) throw new Error(`Checkout ${id} does not exist`);
+    return row;
+  }
+
+  async insertWriteAhead(manager: EntityManager, checkout: Checkout): Promise<void> {
+    // No read-back of column defaults: every column is set here.
+    await manager
+      .createQueryBuilder()
+      .insert()
+      .into(Checkout)
+      .values(checkout)
+      .updateEntity(false)
+      .execute();
+  }
+
+  /** The session of a write-ahead row, found again by replaying its create. */
+  async linkSession(checkoutId: string, sessionId: string): Promise<void> {
+    await this.db.run((m) =>
+      this.db.sql(
+        m,
+        `UPDATE ${this.checkouts} SET stripe_session_id = ? WHERE id = ? AND stripe_session_id IS NULL`,
+        [sessionId, checkoutId],
+      ),
+    );
+  }
+
+  /** A write-ahead row whose session exists: it is the payable's open checkout now. */
+  async markOpen(manager: EntityManager, checkout: Checkout, session: CheckoutSession) {
+    const updatedAt = new Date();
+    const { affected } = await this.db.sql(
+      manager,
+      `UPDATE ${this.checkouts} SET state = 'open', stripe_session_id = ?, payment_status = ?, url = ?, updated_at = ? ` +
+        `WHERE id = ? AND state = 'creating'`,
+      [session.id, session.payment_status, session.url ?? null, updatedAt, checkout.id],
+    );
+    if (affected === 1) {
+      Object.assign(checkout, {
+        state: 'open',
+        stripeSessionId: session.id,
+        paymentStatus: session.payment_status,
+        url: session.url ?? null,
+        updatedAt,
+      });
+    }
+    return affected === 1;
+  }
+
+  /** A session Stripe confirmed expired (or that can no longer exist): the row ends `expired`. */
+  async markExpired(
+    manager: EntityManager,
+    checkout: Checkout,
+    paymentStatus: string | null,
+    invalidatedBy: string | null,
+  ): Promise<void> {
+    await this.db.sql(
+      manager,
+      `UPDATE ${this.checkouts} SET state = 'expired', payment_status = ?, invalidated_by = ?, updated_at = ? ` +
+        `WHERE id = ? AND state IN ('creating', 'open')`,
+      [paymentStatus ?? checkout.paymentStatus, invalidatedBy, new Date(), checkout.id],
+    );
+  }
+
+  /** Stripe refused the create for good: no session exists. */
+  async markRefused(checkoutId: string): Promise<void> {
+    await this.db.run((m) =>
+      this.db.sql(
+        m,
+        `UPDATE ${this.checkouts} SET state = 'failed', updated_at = ? WHERE id = ? AND state = 'creating'`,
+        [new Date(), checkoutId],
+      ),
+    );
+  }
+
+  /** A delayed payment method failed: the session is complete at Stripe, and unpaid for good. */
+  async markPaymentFailed(manager: EntityManager, checkoutId: string): Promise<void> {
+    await this.db.sql(
+      manager,
+      `UPDATE ${this.checkouts} SET state = 'failed', updated_at = ? WHERE id = ? AND state = 'complete' ` +
+        `AND payment_status = 'unpaid'`,
+      [new Date(), checkoutId],
+    );
+  }
+
+  async applyChanges(
+    manager: EntityManager,
+    checkout: Checkout,
+    changes: CheckoutChanges & { refundRequired?: boolean },
+  ): Promise<void> {
+    Object.assign(checkout, changes, { updatedAt: new Date() });
+    await manager
+      .getRepository(Checkout)
+      .update({ id: checkout.id }, { ...changes, updatedAt: checkout.updatedAt });
+  }
+
+  /**
+   * Records the payable's payment by this checkout. False when another checkout is recorded as its
+   * payer — read with a lock, so a concurrent recording of the same payment is seen committed.
+   */
+  async markPayablePaid(manager: EntityManager, checkout: Checkout): Promise<boolean> {
+    const now = new Date();
+    const { affected } = await this.db.sql(
+      manager,
+      `UPDATE ${this.payables} SET paid_at = ?, paid_checkout_id = ?, updated_at = ? WHERE id = ? AND paid_at IS NULL`,
+      [now, checkout.id, now, checkout.payableId],
+    );
+    if (affected === 1) return true;
+    const { rows } = await this.db.sql<{ paid_checkout_id: string | null }>(
+      manager,
+      `SELECT paid_checkout_id FROM ${this.payables} WHERE id = ?${this.db.forUpdate()}`,
+      [checkout.payableId],
+    );
+    return rows[0]?.paid_checkout_id === checkout.id;
+  }
+}
