@@ -1,6 +1,7 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { CheckoutApi } from './api-routes.js';
 import type { FaultRegistry } from './faults.js';
+import type { HeldRequests } from './held-requests.js';
 import { decodeForm, formFingerprint, readBody } from './form.js';
 import { IdempotencyStore, type StoredResponse } from './idempotency.js';
 import { randomId } from './ids.js';
@@ -18,6 +19,7 @@ export interface PipelineDeps {
   api: CheckoutApi;
   idempotency: IdempotencyStore;
   faults: FaultRegistry;
+  held: HeldRequests;
   requests: RecordedRequest[];
   apiVersion: string;
   clock: () => number;
@@ -110,36 +112,70 @@ async function execute(
   body: string,
   fault?: FaultSpec,
 ): Promise<void> {
-  const { record } = ex;
-  const key = record.idempotencyKey;
-  const endpoint = `${record.method} ${record.path}`;
-  const fingerprint = key === null ? '' : formFingerprint(body);
-  const scoped = key === null ? '' : IdempotencyStore.scope(record.account, key);
-  if (key !== null) {
-    IdempotencyStore.checkKey(key);
-    const replay = deps.idempotency.begin(scoped, key, endpoint, fingerprint);
-    if (replay) {
-      ex.headers['Idempotent-Replayed'] = 'true';
-      ex.headers['Original-Request'] = replay.requestId;
-      respond(deps, ex, replay);
-      return;
-    }
-  }
-  let response: StoredResponse | null = null;
-  try {
-    if (fault?.kind === 'delay') await sleep(deps, fault.ms ?? 0);
-    response = run(deps, ex);
-  } finally {
-    if (key !== null) {
-      deps.idempotency.finish(scoped, endpoint, fingerprint, response, deps.clock());
+  const response =
+    ex.record.idempotencyKey === null
+      ? await processRequest(deps, ex, fault)
+      : await processIdempotently(deps, ex, body, fault);
+  if (response === null) return dropConnection(deps, ex, 'held request dropped');
+  if (fault?.kind === 'hold' && fault.stage === 'after') {
+    if ((await deps.held.hold(ex.record, 'after')) === 'drop') {
+      return dropConnection(deps, ex, 'held answer dropped');
     }
   }
   if (fault?.kind === 'reset-after-create') {
-    deps.log(`${endpoint} -> ${response.status} fault=reset-after-create (connection dropped)`);
-    ex.req.socket.destroy();
-    return;
+    return dropConnection(deps, ex, `${response.status} fault=reset-after-create`);
   }
   respond(deps, ex, response);
+}
+
+/** Stripe's idempotency around `processRequest`: replays, and the key stays in flight meanwhile. */
+async function processIdempotently(
+  deps: PipelineDeps,
+  ex: Exchange,
+  body: string,
+  fault?: FaultSpec,
+): Promise<StoredResponse | null> {
+  const { record } = ex;
+  const key = record.idempotencyKey ?? '';
+  const endpoint = `${record.method} ${record.path}`;
+  const fingerprint = formFingerprint(body);
+  const scoped = IdempotencyStore.scope(record.account, key);
+  IdempotencyStore.checkKey(key);
+  const replay = deps.idempotency.begin(scoped, key, endpoint, fingerprint);
+  if (replay) {
+    ex.headers['Idempotent-Replayed'] = 'true';
+    ex.headers['Original-Request'] = replay.requestId;
+    return (await holdBefore(deps, ex, fault)) ? replay : null;
+  }
+  let response: StoredResponse | null = null;
+  try {
+    response = await processRequest(deps, ex, fault);
+  } finally {
+    deps.idempotency.finish(scoped, endpoint, fingerprint, response, deps.clock());
+  }
+  return response;
+}
+
+/** Runs the endpoint, after a 'before' hold or a delay; null when the held request was dropped. */
+async function processRequest(
+  deps: PipelineDeps,
+  ex: Exchange,
+  fault?: FaultSpec,
+): Promise<StoredResponse | null> {
+  if (!(await holdBefore(deps, ex, fault))) return null;
+  if (fault?.kind === 'delay') await sleep(deps, fault.ms ?? 0);
+  return run(deps, ex);
+}
+
+/** False when the test dropped the held request. */
+async function holdBefore(deps: PipelineDeps, ex: Exchange, fault?: FaultSpec): Promise<boolean> {
+  if (fault?.kind !== 'hold' || fault.stage === 'after') return true;
+  return (await deps.held.hold(ex.record, 'before')) === 'release';
+}
+
+function dropConnection(deps: PipelineDeps, ex: Exchange, why: string): void {
+  deps.log(`${ex.record.method} ${ex.record.path}: ${why} (connection dropped)`);
+  ex.req.socket.destroy();
 }
 
 function run(deps: PipelineDeps, ex: Exchange): StoredResponse {

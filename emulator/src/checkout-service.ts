@@ -7,6 +7,13 @@ import type { EventOrigin, WebhookSender } from './webhook-sender.js';
 
 const NO_ORIGIN: EventOrigin = { requestId: null, idempotencyKey: null };
 
+export interface CompleteOptions {
+  /** false = record the event without delivering it */
+  deliver?: boolean;
+  /** a delayed payment method: complete but unpaid until settleAsync */
+  async?: boolean;
+}
+
 /** Session lifecycle (create, expire, complete) and the events each transition emits. */
 export class CheckoutService {
   constructor(
@@ -33,7 +40,7 @@ export class CheckoutService {
     });
   }
 
-  expire(record: SessionRecord, origin: EventOrigin = NO_ORIGIN): void {
+  expire(record: SessionRecord, origin: EventOrigin = NO_ORIGIN, deliver = true): void {
     const status = record.session.status;
     if (status !== 'open') {
       throw invalidRequest(
@@ -42,18 +49,34 @@ export class CheckoutService {
       );
     }
     this.store.expire(record);
-    this.emit('checkout.session.expired', record, origin, true);
+    this.emit('checkout.session.expired', record, origin, deliver);
   }
 
-  complete(record: SessionRecord, email: string, deliver = true): void {
-    const status = record.session.status;
+  complete(record: SessionRecord, email: string, opts: CompleteOptions = {}): void {
+    const { id, status, mode } = record.session;
     if (status !== 'open') {
+      throw new Error(`Checkout Session ${id} is ${status}, only open sessions can be paid`);
+    }
+    const async = opts.async === true;
+    if (async && mode !== 'payment') {
+      throw new Error(`Checkout Session ${id} is in ${mode} mode, only payment mode pays async`);
+    }
+    this.store.complete(record, { email, nowS: this.nowS(), async });
+    this.emit('checkout.session.completed', record, NO_ORIGIN, opts.deliver !== false);
+  }
+
+  /** Settles a delayed payment (pay with async), as the bank's answer would days later. */
+  settleAsync(record: SessionRecord, succeeded: boolean, deliver = true): void {
+    if (record.paymentIntentStatus !== 'processing') {
       throw new Error(
-        `Checkout Session ${record.session.id} is ${status}, only open sessions can be paid`,
+        `Checkout Session ${record.session.id} has no delayed payment to settle (pay it with async: true)`,
       );
     }
-    this.store.complete(record, { email, nowS: this.nowS() });
-    this.emit('checkout.session.completed', record, NO_ORIGIN, deliver);
+    this.store.settle(record, succeeded);
+    const type = succeeded
+      ? 'checkout.session.async_payment_succeeded'
+      : 'checkout.session.async_payment_failed';
+    this.emit(type, record, NO_ORIGIN, deliver);
   }
 
   /** Expires every open session whose expires_at has passed; returns how many. */

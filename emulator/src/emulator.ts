@@ -3,6 +3,7 @@ import Stripe from 'stripe';
 import { CheckoutApi } from './api-routes.js';
 import { CheckoutService } from './checkout-service.js';
 import { FaultRegistry } from './faults.js';
+import { HeldRequests } from './held-requests.js';
 import { defaultEmail } from './hosted-page.js';
 import { createEmulatorServer } from './http-server.js';
 import { IdempotencyStore } from './idempotency.js';
@@ -41,11 +42,13 @@ export async function startStripeEmulator(
   const service = new CheckoutService(store, webhooks, clock, () => publicUrl);
   const idempotency = new IdempotencyStore();
   const faults = new FaultRegistry();
+  const held = new HeldRequests();
   const server = createEmulatorServer({
     pipeline: {
       api: new CheckoutApi(service, validator),
       idempotency,
       faults,
+      held,
       requests,
       apiVersion: Stripe.API_VERSION,
       clock,
@@ -93,21 +96,31 @@ export async function startStripeEmulator(
     sessions: (account) => store.all(account).map(snapshot),
     async pay(sessionId, payOpts = {}) {
       const record = lookup(sessionId);
-      service.complete(
-        record,
-        payOpts.email ?? defaultEmail(record),
-        payOpts.sendWebhook !== false,
-      );
+      service.complete(record, payOpts.email ?? defaultEmail(record), {
+        deliver: payOpts.sendWebhook !== false,
+        async: payOpts.async,
+      });
       return snapshot(record);
     },
-    async expire(sessionId) {
+    async settleAsyncPayment(sessionId, outcome, eventOpts = {}) {
+      if (outcome !== 'succeeded' && outcome !== 'failed') {
+        throw new Error(`outcome must be 'succeeded' or 'failed', got ${JSON.stringify(outcome)}`);
+      }
       const record = lookup(sessionId);
-      service.expire(record);
+      service.settleAsync(record, outcome === 'succeeded', eventOpts.sendWebhook !== false);
       return snapshot(record);
     },
+    async expire(sessionId, eventOpts = {}) {
+      const record = lookup(sessionId);
+      service.expire(record, undefined, eventOpts.sendWebhook !== false);
+      return snapshot(record);
+    },
+    resendEvent: (eventId) => webhooks.resend(eventId),
     injectFault: (fault) => faults.add(fault),
     clearFaults: () => faults.clear(),
+    waitForHeld: (timeoutMs) => held.next(timeoutMs),
     reset() {
+      held.dropAll();
       store.clear();
       idempotency.clear();
       faults.clear();
@@ -117,6 +130,7 @@ export async function startStripeEmulator(
     close() {
       closing ??= new Promise<void>((resolve) => {
         clearInterval(sweep);
+        held.close();
         for (const timer of timers) clearTimeout(timer);
         timers.clear();
         webhooks.close();

@@ -27,16 +27,17 @@ export function lineItemsList(record: SessionRecord, data = record.lineItems, ha
   };
 }
 
-/** A succeeded PaymentIntent matching a paid session, carrying payment_intent_data[metadata]. */
+/** The PaymentIntent of a completed session, carrying payment_intent_data[metadata]. */
 export function paymentIntentFor(record: SessionRecord): Record<string, unknown> | null {
   const s = record.session;
   if (typeof s.payment_intent !== 'string') return null;
+  const status = record.paymentIntentStatus ?? 'succeeded';
   return {
     id: s.payment_intent,
     object: 'payment_intent',
     amount: s.amount_total ?? 0,
     amount_capturable: 0,
-    amount_received: s.amount_total ?? 0,
+    amount_received: status === 'succeeded' ? (s.amount_total ?? 0) : 0,
     application: null,
     application_fee_amount: null,
     canceled_at: null,
@@ -61,7 +62,7 @@ export function paymentIntentFor(record: SessionRecord): Record<string, unknown>
     shipping: null,
     statement_descriptor: null,
     statement_descriptor_suffix: null,
-    status: 'succeeded',
+    status,
     transfer_data: null,
     transfer_group: null,
   };

@@ -1,4 +1,4 @@
-import type { FaultKind, FaultSpec } from './types.js';
+import type { FaultKind, FaultSpec, HoldStage } from './types.js';
 
 const KINDS: readonly FaultKind[] = [
   '500',
@@ -8,7 +8,9 @@ const KINDS: readonly FaultKind[] = [
   'reset-after-create',
   'expire-fail',
   'delay',
+  'hold',
 ];
+const STAGES: readonly HoldStage[] = ['before', 'after'];
 
 interface ActiveFault {
   spec: FaultSpec;
@@ -32,6 +34,9 @@ export class FaultRegistry {
       throw new Error('fault times must be a positive integer');
     if (spec.kind === 'delay' && !(typeof spec.ms === 'number' && spec.ms >= 0)) {
       throw new Error('fault kind "delay" needs ms >= 0');
+    }
+    if (spec.stage !== undefined && (spec.kind !== 'hold' || !STAGES.includes(spec.stage))) {
+      throw new Error('fault stage must be "before" or "after", and only with kind "hold"');
     }
     this.faults.push({
       spec,
@@ -84,6 +89,8 @@ export function parseFaultSpec(value: unknown): FaultSpec {
     if (typeof v !== 'number') throw new Error(`fault ${name} must be a number`);
     return v;
   };
+  // Only the in-process API (waitForHeld) can release a held request.
+  if (raw.kind === 'hold') throw new Error('fault kind "hold" is only available in-process');
   return {
     method: optionalString('method'),
     path: optionalString('path'),

@@ -1,10 +1,14 @@
 export { startStripeEmulator } from './emulator.js';
 export { signatureHeader } from './webhook-sender.js';
 export type {
+  AsyncPaymentOutcome,
   EmulatedSession,
   EventDelivery,
+  EventOptions,
   FaultKind,
   FaultSpec,
+  HeldRequest,
+  HoldStage,
   PayOptions,
   RecordedRequest,
   StripeEmulator,

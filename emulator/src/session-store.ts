@@ -8,13 +8,19 @@ export interface SessionRecord {
   lineItems: WireLineItem[];
   paymentIntentMetadata: Record<string, string>;
   paymentIntentDescription: string | null;
+  /** null until paid; 'processing' while a delayed payment method settles */
+  paymentIntentStatus: PaymentIntentStatus | null;
   /** position in its account's creation-ordered list (pagination cursor) */
   index: number;
 }
 
+export type PaymentIntentStatus = 'succeeded' | 'processing' | 'requires_payment_method';
+
 export interface CompletionDetails {
   email: string;
   nowS: number;
+  /** a delayed payment method: complete, but unpaid until settled */
+  async: boolean;
 }
 
 const PLATFORM = '';
@@ -26,11 +32,11 @@ export class SessionStore {
   // The expiry sweep only needs to look at open sessions.
   private readonly open = new Set<SessionRecord>();
 
-  add(record: Omit<SessionRecord, 'index'>): SessionRecord {
+  add(record: Omit<SessionRecord, 'index' | 'paymentIntentStatus'>): SessionRecord {
     const key = record.account ?? PLATFORM;
     let list = this.byAccount.get(key);
     if (!list) this.byAccount.set(key, (list = []));
-    const stored: SessionRecord = { ...record, index: list.length };
+    const stored: SessionRecord = { ...record, paymentIntentStatus: null, index: list.length };
     list.push(stored);
     this.byId.set(stored.session.id, stored);
     this.open.add(stored);
@@ -73,7 +79,8 @@ export class SessionStore {
     const s = record.session;
     s.status = 'complete';
     s.url = null;
-    s.payment_status = s.mode === 'setup' ? 'no_payment_required' : 'paid';
+    s.payment_status =
+      s.mode === 'setup' ? 'no_payment_required' : details.async ? 'unpaid' : 'paid';
     s.customer = randomId('cus_', 14);
     s.customer_details = {
       address: null,
@@ -85,10 +92,19 @@ export class SessionStore {
       tax_exempt: 'none',
       tax_ids: [],
     };
-    if (s.mode === 'payment') s.payment_intent = randomId('pi_', 24);
+    if (s.mode === 'payment') {
+      s.payment_intent = randomId('pi_', 24);
+      record.paymentIntentStatus = details.async ? 'processing' : 'succeeded';
+    }
     if (s.mode === 'setup') s.setup_intent = randomId('seti_', 24);
     if (s.mode === 'subscription') s.subscription = randomId('sub_', 24);
     this.open.delete(record);
+  }
+
+  /** The end of a delayed payment: paid, or unpaid with the payment intent needing a new method. */
+  settle(record: SessionRecord, succeeded: boolean): void {
+    record.paymentIntentStatus = succeeded ? 'succeeded' : 'requires_payment_method';
+    if (succeeded) record.session.payment_status = 'paid';
   }
 
   clear(): void {

@@ -89,6 +89,8 @@ export function idempotencyEndpointMismatch(
 export function idempotencyInFlight(key: string): StripeHttpError {
   return new StripeHttpError(409, {
     type: 'idempotency_error',
+    code: 'idempotency_key_in_use',
+    doc_url: 'https://stripe.com/docs/error-codes/idempotency-key-in-use',
     message: `There is currently another in-progress request using this Idempotent Key (that probably means you submitted twice, and the other request is still going through): ${key}. Please try again later.`,
   });
 }

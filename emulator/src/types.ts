@@ -69,7 +69,13 @@ export interface StripeEventSent {
 }
 
 export type FaultKind =
-  '500' | '429' | '429-no-retry' | 'hang' | 'reset-after-create' | 'expire-fail' | 'delay';
+  '500' | '429' | '429-no-retry' | 'hang' | 'reset-after-create' | 'expire-fail' | 'delay' | 'hold';
+
+/**
+ * 'before': the request is recorded (its idempotency key in flight) but not processed until
+ * released; 'after': it is processed (state changed, key stored) and only the answer is held.
+ */
+export type HoldStage = 'before' | 'after';
 
 export interface FaultSpec {
   /** HTTP method to match; any when omitted */
@@ -81,13 +87,44 @@ export interface FaultSpec {
   times?: number;
   /** for kind 'delay': how long to hold the request (the idempotency key stays in flight) */
   ms?: number;
+  /** for kind 'hold': default 'before'; the request waits for release() or drop() */
+  stage?: HoldStage;
 }
 
-export interface PayOptions {
-  email?: string;
-  /** false = record the event but do not deliver it (reconciliation tests) */
+/** A request parked by a 'hold' fault (see StripeEmulator.waitForHeld). */
+export interface HeldRequest {
+  /** the request id, as in RecordedRequest.requestId and the Request-Id header */
+  id: string;
+  method: string;
+  path: string;
+  stage: HoldStage;
+  account: string | null;
+  idempotencyKey: string | null;
+  params: Record<string, unknown>;
+  /**
+   * 'before': process the request and answer it; 'after': send the held answer. Processing
+   * happens even when the client is gone (as at Stripe); an answer nobody awaits is discarded.
+   */
+  release(): void;
+  /** destroy the connection without an answer; a 'before' request is then never processed */
+  drop(): void;
+}
+
+export interface EventOptions {
+  /** false = record the event but do not deliver it (deliver it later with resendEvent) */
   sendWebhook?: boolean;
 }
+
+export interface PayOptions extends EventOptions {
+  email?: string;
+  /**
+   * A delayed payment method (SEPA Debit, Bacs...): the session completes with payment_status
+   * 'unpaid' and its payment intent 'processing' until settleAsyncPayment.
+   */
+  async?: boolean;
+}
+
+export type AsyncPaymentOutcome = 'succeeded' | 'failed';
 
 export interface StripeEmulator {
   url: string;
@@ -96,10 +133,35 @@ export interface StripeEmulator {
   sessions(account?: string): EmulatedSession[];
   requests: RecordedRequest[];
   events: StripeEventSent[];
+  /** completes an open session as the customer would; sends checkout.session.completed */
   pay(sessionId: string, opts?: PayOptions): Promise<EmulatedSession>;
-  expire(sessionId: string): Promise<EmulatedSession>;
+  /**
+   * Ends a delayed payment made with pay(id, { async: true }): 'succeeded' marks it paid and
+   * sends checkout.session.async_payment_succeeded; 'failed' leaves it unpaid and sends
+   * checkout.session.async_payment_failed.
+   */
+  settleAsyncPayment(
+    sessionId: string,
+    outcome: AsyncPaymentOutcome,
+    opts?: EventOptions,
+  ): Promise<EmulatedSession>;
+  /** expires an open session as Stripe's expiry would; sends checkout.session.expired */
+  expire(sessionId: string, opts?: EventOptions): Promise<EmulatedSession>;
+  /**
+   * POSTs a recorded event to the webhook URL once more (same id and body, fresh signature);
+   * resolves with the HTTP status, rejects when the endpoint cannot be reached.
+   */
+  resendEvent(eventId: string): Promise<number>;
   injectFault(fault: FaultSpec): void;
+  /** removes faults not yet triggered; requests already held stay held */
   clearFaults(): void;
+  /**
+   * The oldest held request not returned before, waiting for one up to timeoutMs (default
+   * 5000); rejects when none is held in time.
+   */
+  waitForHeld(timeoutMs?: number): Promise<HeldRequest>;
+  /** forgets all state (sessions, keys, faults, requests, events) and drops held requests */
   reset(): void;
+  /** stops the server; held requests are dropped */
   close(): Promise<void>;
 }

@@ -80,11 +80,30 @@ export class WebhookSender {
       lastError: null,
     };
     this.events.push(sent);
-    if (sent.delivery === 'pending') {
-      const payload = JSON.stringify(event, null, 2);
-      this.schedule(() => this.attempt(sent, payload), 0);
-    }
+    if (sent.delivery === 'pending') this.schedule(() => this.attempt(sent), 0);
     return sent;
+  }
+
+  /** One more POST of a recorded event, outside the automatic retries; resolves with the status. */
+  async resend(eventId: string): Promise<number> {
+    const sent = this.events.find((e) => e.id === eventId);
+    if (!sent) throw new Error(`No such event: '${eventId}'`);
+    if (!this.target) throw new Error('no webhookUrl is configured, so there is nowhere to resend');
+    if (this.closed) throw new Error('the Stripe emulator was closed');
+    sent.attempts++;
+    try {
+      const status = await this.post(sent);
+      sent.lastStatus = status;
+      sent.lastError = null;
+      if (isSuccess(status)) sent.delivery = 'delivered';
+      else if (sent.delivery === 'skipped') sent.delivery = 'failed';
+      return status;
+    } catch (err) {
+      sent.lastStatus = null;
+      sent.lastError = errorMessage(err);
+      if (sent.delivery === 'skipped') sent.delivery = 'failed';
+      throw err;
+    }
   }
 
   private schedule(fn: () => void, delayMs: number): void {
@@ -98,10 +117,30 @@ export class WebhookSender {
     this.timers.add(timer);
   }
 
-  private attempt(sent: StripeEventSent, payload: string): void {
-    const target = this.target;
-    if (!target || this.closed) return;
+  private attempt(sent: StripeEventSent): void {
+    if (this.closed) return;
     sent.attempts++;
+    const settle = (status: number | null, error: string | null): void => {
+      if (this.closed) return;
+      sent.lastStatus = status;
+      sent.lastError = error;
+      if (status !== null && isSuccess(status)) sent.delivery = 'delivered';
+      else this.retryOrFail(sent);
+    };
+    this.post(sent).then(
+      (status) => settle(status, null),
+      (err: unknown) => settle(null, errorMessage(err)),
+    );
+  }
+
+  /**
+   * POSTs the event, signed now. The body is serialized afresh from the recorded event, which
+   * nothing mutates, so every delivery of one event carries the same bytes.
+   */
+  private post(sent: StripeEventSent): Promise<number> {
+    const target = this.target;
+    if (!target) return Promise.reject(new Error('no webhookUrl is configured'));
+    const payload = JSON.stringify(sent.event, null, 2);
     const headers: Record<string, string | number> = {
       'Content-Type': 'application/json; charset=utf-8',
       'Content-Length': Buffer.byteLength(payload),
@@ -115,34 +154,35 @@ export class WebhookSender {
       );
     }
     const send = target.protocol === 'https:' ? https.request : http.request;
-    const req = send(target, {
-      method: 'POST',
-      headers,
-      agent: this.agent,
-      timeout: ATTEMPT_TIMEOUT_MS,
+    return new Promise((resolve, reject) => {
+      const req = send(target, {
+        method: 'POST',
+        headers,
+        agent: this.agent,
+        timeout: ATTEMPT_TIMEOUT_MS,
+      });
+      this.requests.add(req);
+      req.on('response', (res) => {
+        res.resume();
+        res.on('end', () => {
+          this.requests.delete(req);
+          resolve(res.statusCode ?? 0);
+        });
+        res.on('error', (err) => {
+          this.requests.delete(req);
+          reject(err);
+        });
+      });
+      req.on('timeout', () => req.destroy(new Error(`timed out after ${ATTEMPT_TIMEOUT_MS} ms`)));
+      req.on('error', (err) => {
+        this.requests.delete(req);
+        reject(err);
+      });
+      req.end(payload);
     });
-    this.requests.add(req);
-    const done = (status: number | null, error: string | null): void => {
-      if (!this.requests.delete(req)) return;
-      sent.lastStatus = status;
-      sent.lastError = error;
-      if (status !== null && status >= 200 && status < 300) {
-        sent.delivery = 'delivered';
-        return;
-      }
-      this.retryOrFail(sent, payload);
-    };
-    req.on('response', (res) => {
-      res.resume();
-      res.on('end', () => done(res.statusCode ?? 0, null));
-      res.on('error', (err) => done(res.statusCode ?? 0, err.message));
-    });
-    req.on('timeout', () => req.destroy(new Error(`timed out after ${ATTEMPT_TIMEOUT_MS} ms`)));
-    req.on('error', (err) => done(null, err.message));
-    req.end(payload);
   }
 
-  private retryOrFail(sent: StripeEventSent, payload: string): void {
+  private retryOrFail(sent: StripeEventSent): void {
     const delay = RETRY_DELAYS_MS[sent.attempts - 1];
     const reason = sent.lastError ?? `HTTP ${sent.lastStatus}`;
     if (delay === undefined || this.closed) {
@@ -155,7 +195,7 @@ export class WebhookSender {
     this.opts.log(
       `webhook ${sent.type} ${sent.id} attempt ${sent.attempts} failed (${reason}), retrying`,
     );
-    this.schedule(() => this.attempt(sent, payload), delay);
+    this.schedule(() => this.attempt(sent), delay);
   }
 
   close(): void {
@@ -167,4 +207,12 @@ export class WebhookSender {
     for (const req of inFlight) req.destroy();
     this.agent.destroy();
   }
+}
+
+function isSuccess(status: number): boolean {
+  return status >= 200 && status < 300;
+}
+
+function errorMessage(err: unknown): string {
+  return err instanceof Error ? err.message : String(err);
 }
