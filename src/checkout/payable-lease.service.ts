@@ -80,14 +80,15 @@ export class PayableLeaseService {
    * answers 409 CheckoutInProgress.
    */
   async acquire(companyId: string, internalReferenceId: string): Promise<PayableLease> {
-    const deadline = Date.now() + this.waitMs;
+    // A monotonic clock: waiting must not depend on the wall clock jumping.
+    const deadline = performance.now() + this.waitMs;
     for (let attempt = 0; ; attempt++) {
       const lease = await this.takeOver('company_id = ? AND internal_reference_id = ?', [
         companyId,
         internalReferenceId,
       ]);
       if (lease) return lease;
-      if (Date.now() >= deadline) throw checkoutInProgress();
+      if (performance.now() >= deadline) throw checkoutInProgress();
       await sleep(Math.min(10 * 2 ** attempt, 100) * (0.5 + Math.random()));
     }
   }
