@@ -8,7 +8,8 @@ import { Checkout } from '../entities/index.js';
 import { PaymentsException } from '../errors/payments.exception.js';
 import { PAYMENTS_OPTIONS } from '../payments.module-definition.js';
 import type { PaymentsModuleOptions } from '../payments.options.js';
-import { StripeGateway } from '../stripe/stripe.gateway.js';
+import { StripeGateway, type CheckoutSession } from '../stripe/stripe.gateway.js';
+import { isPaid, isPaidStatus } from '../checkout/checkout-states.js';
 
 export interface ReconciliationReport {
   /** Payables whose checkouts were brought in line with Stripe. */
@@ -96,8 +97,8 @@ export class ReconciliationService {
     for (const row of rows) {
       if (row === keep) continue;
       if (row.state === 'complete') {
-        await this.refresh(row);
-        paying = true;
+        // Paid, or a delayed payment still pending (unless it turned out failed).
+        if ((await this.refresh(row)).state === 'complete') paying = true;
       } else if ((await this.retirement.retire(row, lease, null)) !== 'ended') {
         paying = true;
       }
@@ -134,17 +135,37 @@ export class ReconciliationService {
     }
   }
 
-  private async refresh(checkout: Checkout): Promise<void> {
-    const session = await this.stripe.retrieveSession(
-      checkout.stripeAccountId,
-      checkout.stripeSessionId as string,
-    );
+  /**
+   * Brings the row in line with Stripe. A delayed payment whose failure event was lost is read
+   * from its PaymentIntent: back to requiring a payment method means it failed.
+   */
+  private async refresh(checkout: Checkout): Promise<Checkout> {
+    const pending = checkout.state === 'complete' && !isPaidStatus(checkout.paymentStatus);
+    const account = checkout.stripeAccountId;
+    const sessionId = checkout.stripeSessionId as string;
+    const session = pending
+      ? await this.stripe.retrieveSessionWithPayment(account, sessionId)
+      : await this.stripe.retrieveSession(account, sessionId);
     await this.sync.apply(checkout, session);
+    if (pending && !isPaid(session) && paymentFailed(session)) {
+      await this.db.transaction((m) => this.store.markPaymentFailed(m, checkout.id));
+      checkout.state = 'failed';
+    }
+    return checkout;
   }
 }
 
 function describe(error: unknown): string {
   return error instanceof Error ? `${error.name}: ${error.message}` : String(error);
+}
+
+function paymentFailed(session: CheckoutSession): boolean {
+  const intent = session.payment_intent;
+  return (
+    typeof intent === 'object' &&
+    intent !== null &&
+    (intent.status === 'requires_payment_method' || intent.status === 'canceled')
+  );
 }
 
 function isPastExpiry(checkout: Checkout): boolean {

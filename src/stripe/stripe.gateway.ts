@@ -57,6 +57,17 @@ export class StripeGateway {
     );
   }
 
+  /** The session with its PaymentIntent expanded: how a delayed payment method is doing. */
+  retrieveSessionWithPayment(account: string, sessionId: string): Promise<CheckoutSession> {
+    return this.call('retrieve', () =>
+      this.stripe.checkout.sessions.retrieve(
+        sessionId,
+        { expand: ['payment_intent'] },
+        { stripeAccount: account },
+      ),
+    );
+  }
+
   /** A cheap read for health checks: one attempt, bounded by `timeoutMs`; false when unreachable. */
   async isReachable(timeoutMs: number): Promise<boolean> {
     try {

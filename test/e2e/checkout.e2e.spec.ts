@@ -1,4 +1,5 @@
-import { PAYMENTS_ENTITIES, Payable } from '../../src/index.js';
+import { Article, ArticlePrice, PAYMENTS_ENTITIES, Payable } from '../../src/index.js';
+import { PricingService } from '../../src/pricing/pricing.service.js';
 import {
   CLINIC,
   CLINIC_ACCOUNT,
@@ -141,6 +142,27 @@ describe(`POST /payment/stripe/v1/checkout (${TEST_DB})`, () => {
     } finally {
       await second.close();
     }
+  });
+
+  it("prices an article at its country's price, and the others at their default price", async () => {
+    const haircut = await t.dataSource
+      .getRepository(Article)
+      .findOneByOrFail({ companyId: SALON, articleTypeId: 1, articleId: 1 });
+    await t.dataSource.getRepository(ArticlePrice).insert({
+      articleRef: haircut.id,
+      countryCode: 'DK',
+      currency: 'SEK',
+      unitAmount: 39_900,
+      vatBasisPoints: 2500,
+    });
+    t.app.get(PricingService).invalidate();
+    const res = await create(salonCheckout({ CountryCode: 'dk' })).expect(200);
+    const session = t.emulator.sessions(SALON_ACCOUNT).find((s) => s.id === res.body.SessionId);
+    // 2 × 399.00 (Denmark) + 1 × 200.00 (default)
+    expect(session?.amount_total).toBe(99_800);
+    const sweden = await create(salonCheckout({ CountryCode: 'SE' })).expect(200);
+    const swedish = t.emulator.sessions(SALON_ACCOUNT).find((s) => s.id === sweden.body.SessionId);
+    expect(swedish?.amount_total).toBe(110_000);
   });
 
   it('answers a company without Stripe settings with a 400 naming it', async () => {

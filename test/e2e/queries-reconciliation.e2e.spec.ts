@@ -4,6 +4,7 @@ import { buildSessionParams } from '../../src/checkout/session-params.js';
 import { Checkout, Payable } from '../../src/index.js';
 import { ReconciliationService } from '../../src/reconciliation/reconciliation.service.js';
 import {
+  CLINIC,
   SALON,
   SALON_ACCOUNT,
   salonCheckout,
@@ -73,6 +74,26 @@ describe(`queries and reconciliation (${TEST_DB})`, () => {
       CustomerEmail: 'grace@example.com',
       Status: 'complete',
     });
+  });
+
+  it("status with one company's key and CompanyId and another company's SessionId is 404", async () => {
+    const clinic = await t.http
+      .post('/payment/stripe/v1/checkout')
+      .set('x-api-key', 'demo-api-key-2')
+      .send({
+        CompanyId: CLINIC,
+        CountryCode: 'NO',
+        Articles: [{ ArticleId: 1, ArticleTypeId: 1, Quantity: 1 }],
+        InternalReferenceId: `clinic-${Date.now()}`,
+      })
+      .expect(200);
+    const res = await t.http
+      .post('/payment/stripe/v1/checkout/status')
+      .set('x-api-key', 'demo-api-key')
+      .send({ CompanyId: SALON, SessionId: clinic.body.SessionId })
+      .expect(404);
+    expect(res.body.ResponseStatus.Errors[0].FieldName).toBe('SessionId');
+    expect(JSON.stringify(res.body)).not.toContain('@');
   });
 
   it('a retried create after a lost answer makes no second session', async () => {
@@ -184,5 +205,20 @@ describe(`queries and reconciliation (${TEST_DB})`, () => {
       .getRepository(Payable)
       .findOneByOrFail({ internalReferenceId: body.InternalReferenceId as string });
     expect(payable.paidCheckoutId).toBe(row.id);
+  });
+
+  it('a delayed payment whose failure event was lost is settled failed, and frees the payable', async () => {
+    const body = salonCheckout();
+    const created = await create(body).expect(200);
+    await t.emulator.pay(created.body.SessionId, { async: true, sendWebhook: false });
+    await t.emulator.settleAsyncPayment(created.body.SessionId, 'failed', { sendWebhook: false });
+    await current(body.InternalReferenceId as string).expect(200);
+    await create(body).expect(409);
+    await reconcile();
+    const row = await t.dataSource
+      .getRepository(Checkout)
+      .findOneByOrFail({ stripeSessionId: created.body.SessionId });
+    expect(row).toMatchObject({ state: 'failed', paymentStatus: 'unpaid' });
+    await create(body).expect(200);
   });
 });

@@ -102,6 +102,54 @@ describe(`POST /payment/stripe/v1/webhook (${TEST_DB})`, () => {
     expect((await checkoutOf(sessionId)).state).toBe('open');
   });
 
+  it('a signed event whose payload differs from the session at Stripe changes nothing', async () => {
+    const { ref, sessionId } = await create();
+    const honest = JSON.parse(
+      sessionEvent(t.emulator, sessionId, 'checkout.session.completed', SALON_ACCOUNT),
+    ) as { data: { object: Record<string, unknown> } };
+    Object.assign(honest.data.object, {
+      status: 'complete',
+      payment_status: 'paid',
+      payment_intent: 'pi_forged',
+    });
+    const res = await deliver(JSON.stringify(honest)).expect(200);
+    expect(res.body.outcome).toBe('processed');
+    expect(await checkoutOf(sessionId)).toMatchObject({
+      state: 'open',
+      paymentStatus: 'unpaid',
+      paymentIntentId: null,
+    });
+    expect((await payableOf(ref)).paidAt).toBeNull();
+  });
+
+  it('a delayed payment: pending blocks a re-create, its failure frees the payable', async () => {
+    const { ref, sessionId } = await create();
+    await t.emulator.pay(sessionId, { async: true });
+    await waitFor(async () => (await checkoutOf(sessionId)).state === 'complete');
+    expect(await checkoutOf(sessionId)).toMatchObject({ paymentStatus: 'unpaid' });
+    const pending = await t.http
+      .post('/payment/stripe/v1/checkout')
+      .set('x-api-key', 'demo-api-key')
+      .send(salonCheckout({ InternalReferenceId: ref }))
+      .expect(409);
+    expect(pending.body.ResponseStatus.ErrorCode).toBe('PaymentPending');
+
+    await t.emulator.settleAsyncPayment(sessionId, 'failed');
+    await waitFor(async () => (await checkoutOf(sessionId)).state === 'failed');
+    expect((await payableOf(ref)).paidAt).toBeNull();
+    const retry = await create({ InternalReferenceId: ref });
+    expect(retry.sessionId).not.toBe(sessionId);
+  });
+
+  it('a delayed payment that succeeds pays the payable', async () => {
+    const { ref, sessionId } = await create();
+    await t.emulator.pay(sessionId, { async: true });
+    await waitFor(async () => (await checkoutOf(sessionId)).state === 'complete');
+    await t.emulator.settleAsyncPayment(sessionId, 'succeeded');
+    await waitFor(async () => (await checkoutOf(sessionId)).paymentStatus === 'paid');
+    expect((await payableOf(ref)).paidCheckoutId).toBe((await checkoutOf(sessionId)).id);
+  });
+
   it('ignores an event from a foreign account', async () => {
     const { sessionId } = await create();
     await t.emulator.pay(sessionId, { sendWebhook: false });
