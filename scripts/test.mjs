@@ -1,6 +1,7 @@
 #!/usr/bin/env node
-// npm test: build once; every suite on SQLite under Express; then the e2e and browser suites
-// again on MariaDB, and both databases under Fastify.
+// npm test: build once; every suite on SQLite under Express; then the e2e, browser and crash
+// suites again on MariaDB, and the e2e and browser suites on both databases under Fastify (the
+// crash suites run the built service process, whose adapter the HTTP passes do not change).
 import { spawnSync } from 'node:child_process';
 import { createConnection } from 'mysql2/promise';
 
@@ -40,8 +41,8 @@ const passes = [
     env: { TEST_DB: 'sqlite', TEST_ADAPTER: 'express' },
   },
   {
-    name: 'e2e, MariaDB, Express',
-    suites: e2e,
+    name: 'e2e and crash points, MariaDB, Express',
+    suites: [...e2e, 'test/crash'],
     env: { TEST_DB: 'mysql', TEST_ADAPTER: 'express' },
     mysql: true,
   },

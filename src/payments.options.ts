@@ -41,8 +41,12 @@ export interface PaymentsModuleOptions {
   settingsCacheTtlMs?: number;
   /** How long `GET /health?details=true` reuses its Stripe reachability check; default 10 s. */
   stripeHealthTtlMs?: number;
-  /** How long an unreleased per-payable lock blocks others, e.g. after a crash; default 60 s. */
-  lockLeaseMs?: number;
+  /**
+   * The per-payable lease lasts for the worst case of one Stripe operation (from `stripe.timeoutMs`
+   * and `stripe.maxNetworkRetries`) plus this margin, and is renewed before each; a crashed holder
+   * blocks its payable that long. Default 10 s.
+   */
+  lockLeaseMarginMs?: number;
   /** How long a create waits for another create of the same payable; default 5 s. */
   lockWaitMs?: number;
   /** Reconciliation job interval; 0 disables the in-process job; default 60 s. */

@@ -17,6 +17,8 @@ export class AppModule {
           stripe,
           production: config.nodeEnv === 'production',
           reconcileIntervalMs: config.reconcileIntervalMs,
+          creatingGraceMs: config.creatingGraceMs,
+          lockLeaseMarginMs: config.lockLeaseMarginMs,
           rateLimit: config.rateLimit,
         }),
       ],

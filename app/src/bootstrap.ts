@@ -99,6 +99,8 @@ async function stripeTarget(
         apiUrl: config.stripe.apiUrl,
         webhookSecret: config.stripe.webhookSecret,
         connectWebhookSecret: config.stripe.connectWebhookSecret,
+        timeoutMs: config.stripe.timeoutMs,
+        maxNetworkRetries: config.stripe.maxNetworkRetries,
       },
       emulator: undefined,
     };
@@ -117,7 +119,13 @@ async function stripeTarget(
     `STRIPE_SECRET_KEY is not set: using the Stripe EMULATOR at ${emulator.url} (not real Stripe)`,
   );
   return {
-    stripe: { secretKey: 'sk_test_emulator', apiUrl: emulator.url, webhookSecret },
+    stripe: {
+      secretKey: 'sk_test_emulator',
+      apiUrl: emulator.url,
+      webhookSecret,
+      timeoutMs: config.stripe.timeoutMs,
+      maxNetworkRetries: config.stripe.maxNetworkRetries,
+    },
     emulator,
   };
 }

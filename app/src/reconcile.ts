@@ -14,6 +14,8 @@ async function main(): Promise<void> {
       {
         // Without a key this talks to the emulator `npm start` runs (development only).
         secretKey: config.stripe.secretKey ?? 'sk_test_emulator',
+        timeoutMs: config.stripe.timeoutMs,
+        maxNetworkRetries: config.stripe.maxNetworkRetries,
         apiUrl:
           config.stripe.apiUrl ??
           (config.stripe.secretKey ? undefined : `http://127.0.0.1:${config.emulator.port}`),

@@ -19,7 +19,7 @@ export interface PayableLease {
 }
 
 /** Room for the database work between two renewals, and for a pause of the holder's event loop. */
-const LEASE_MARGIN_MS = 15_000;
+const DEFAULT_LEASE_MARGIN_MS = 10_000;
 
 /**
  * The per-payable lock, held in the database so every instance honours it: a lease (token +
@@ -41,7 +41,7 @@ export class PayableLeaseService {
   ) {
     // An expire may be followed by a retrieve: two calls per operation.
     const operationMs = 2 * stripeCallWorstCaseMs(options.stripe);
-    this.leaseMs = Math.max(options.lockLeaseMs ?? 0, operationMs + LEASE_MARGIN_MS);
+    this.leaseMs = operationMs + (options.lockLeaseMarginMs ?? DEFAULT_LEASE_MARGIN_MS);
     this.waitMs = options.lockWaitMs ?? 5_000;
     this.payables = db.table(Payable);
   }

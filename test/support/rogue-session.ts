@@ -2,7 +2,15 @@ import Stripe from 'stripe';
 import { buildSessionParams } from '../../src/checkout/session-params.js';
 import { timeOrderedId } from '../../src/common/time-ordered-id.js';
 import { Checkout, Payable } from '../../src/index.js';
-import { SALON, SALON_ACCOUNT, type TestApp } from './test-app.js';
+import type { DataSource } from 'typeorm';
+import type { StripeEmulator } from '../../emulator/src/index.js';
+import { SALON, SALON_ACCOUNT } from './test-app.js';
+
+/** Where a rogue checkout is made: the database and the emulator of a test. */
+export interface Backstage {
+  dataSource: DataSource;
+  emulator: StripeEmulator;
+}
 
 const HAIRCUT = {
   articleId: 1,
@@ -25,7 +33,7 @@ export interface RogueCheckout {
  * purpose, for the code that must restore it.
  */
 export async function rogueCheckout(
-  t: TestApp,
+  t: Backstage,
   reference: string,
   state: 'open' | 'creating',
   atStripe = true,
@@ -75,7 +83,7 @@ export async function rogueCheckout(
 }
 
 /** The real SDK, pointed at the test's emulator. */
-export function emulatorStripe(t: TestApp): Stripe {
+export function emulatorStripe(t: Backstage): Stripe {
   const url = new URL(t.emulator.url);
   return new Stripe('sk_test_rogue', { host: url.hostname, port: url.port, protocol: 'http' });
 }

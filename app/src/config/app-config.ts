@@ -17,9 +17,13 @@ export interface AppConfig {
     apiUrl: string | undefined;
     webhookSecret: string | undefined;
     connectWebhookSecret: string | undefined;
+    timeoutMs: number;
+    maxNetworkRetries: number;
   };
   emulator: { port: number; webhookUrl: string | undefined };
   reconcileIntervalMs: number;
+  creatingGraceMs: number;
+  lockLeaseMarginMs: number;
   rateLimit: { perKey: number; perPayable: number; windowMs: number; redisUrl: string | undefined };
 }
 
@@ -65,12 +69,16 @@ export function loadConfig(env: Env = process.env): AppConfig {
       apiUrl,
       webhookSecret,
       connectWebhookSecret: optional(env.STRIPE_CONNECT_WEBHOOK_SECRET),
+      timeoutMs: integer(env, 'STRIPE_TIMEOUT_MS', 10_000, 100, 120_000),
+      maxNetworkRetries: integer(env, 'STRIPE_MAX_NETWORK_RETRIES', 2, 0, 10),
     },
     emulator: {
       port: integer(env, 'STRIPE_EMULATOR_PORT', 12111, 0, 65535),
       webhookUrl: optional(env.STRIPE_EMULATOR_WEBHOOK_URL),
     },
     reconcileIntervalMs: integer(env, 'RECONCILE_INTERVAL_MS', 60_000, 1_000, 86_400_000),
+    creatingGraceMs: integer(env, 'CREATING_GRACE_MS', 120_000, 0, 86_400_000),
+    lockLeaseMarginMs: integer(env, 'LOCK_LEASE_MARGIN_MS', 10_000, 0, 3_600_000),
     rateLimit: {
       perKey: integer(env, 'RATE_LIMIT_PER_KEY', 1200, 0, 10_000_000),
       perPayable: integer(env, 'RATE_LIMIT_PER_PAYABLE', 30, 0, 10_000_000),
