@@ -1,6 +1,8 @@
 /** ESM jest: tests and sources are transformed by SWC with legacy decorators + metadata. */
 export default {
   testEnvironment: 'node',
+  // Hooks too: closing apps and databases on a loaded 2-core machine takes longer than 5 s.
+  testTimeout: 30_000,
   extensionsToTreatAsEsm: ['.ts'],
   moduleNameMapper: {
     // The standalone app imports the package and the emulator by name, as any host would.

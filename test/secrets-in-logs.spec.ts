@@ -112,12 +112,25 @@ describe('secrets never reach the logs', () => {
       .set('x-api-key', 'demo-platform-key')
       .expect(200);
     await emulator.pay(hosted.body.SessionId);
-    await new Promise((resolve) => setTimeout(resolve, 500));
-    await http
+    // The webhook's own log lines are part of what is checked: wait until it was answered.
+    const completed = () =>
+      emulator.events.find(
+        (e) =>
+          e.type === 'checkout.session.completed' &&
+          e.event.data.object.id === hosted.body.SessionId,
+      );
+    const deadline = Date.now() + 10_000;
+    while (completed()?.delivery !== 'delivered') {
+      if (Date.now() > deadline)
+        throw new Error(`webhook not delivered: ${completed()?.lastError}`);
+      await new Promise((resolve) => setTimeout(resolve, 20));
+    }
+    const paid = await http
       .get('/payment/stripe/v1/checkout')
       .query({ CompanyId: SALON, InternalReferenceId: 'secret-flow' })
       .set('x-api-key', 'demo-api-key')
       .expect(200);
+    expect(paid.body.Status).toBe('complete');
 
     const logs = output.join('');
     expect(logs.length).toBeGreaterThan(500);

@@ -82,7 +82,7 @@ describe(`crash at any step, restart, reconcile (${TEST_DB})`, () => {
 
   /** Runs `action` until the emulator holds its Stripe request, kills the service, settles the hold. */
   async function crashWhile(
-    fault: FaultSpec,
+    fault: Omit<FaultSpec, 'kind'>,
     release: Release,
     action: () => Promise<unknown>,
   ): Promise<HeldRequest> {
@@ -163,7 +163,7 @@ describe(`crash at any step, restart, reconcile (${TEST_DB})`, () => {
     }, 60_000);
   });
 
-  it.each<[string, FaultSpec]>([
+  it.each<[string, Omit<FaultSpec, 'kind'>]>([
     [
       'Stripe creates the new session (answer lost)',
       { method: 'POST', path: CREATE, stage: 'after' },
@@ -202,7 +202,7 @@ describe(`crash at any step, restart, reconcile (${TEST_DB})`, () => {
     await restartAndSettle(ref);
   }, 60_000);
 
-  it.each<[string, FaultSpec, 'open' | 'creating']>([
+  it.each<[string, Omit<FaultSpec, 'kind'>, 'open' | 'creating']>([
     ['replays a lost create', { method: 'POST', path: CREATE, stage: 'after' }, 'creating'],
     ['expires an extra open session', { method: 'POST', path: EXPIRE }, 'open'],
   ])(
