@@ -5,7 +5,8 @@
 import { spawnSync } from 'node:child_process';
 import { createConnection } from 'mysql2/promise';
 
-const mysqlUrl = process.env.TEST_MYSQL_URL ?? 'mysql://root@127.0.0.1:3306';
+// mariadb:// tells TypeORM the server is MariaDB (it reads the schema back differently).
+const mysqlUrl = process.env.TEST_MYSQL_URL ?? 'mariadb://root@127.0.0.1:3306';
 const extra = process.argv.slice(2);
 const jest = ['--experimental-vm-modules', 'node_modules/jest/bin/jest.js', '--maxWorkers=2'];
 const e2e = ['test/e2e', 'test/browser'];
@@ -17,7 +18,8 @@ function run(command, args, env = {}) {
 
 async function mysqlReachable() {
   try {
-    const connection = await createConnection({ uri: `${mysqlUrl}/`, connectTimeout: 3000 });
+    const uri = `${mysqlUrl.replace(/^mariadb:/, 'mysql:')}/`;
+    const connection = await createConnection({ uri, connectTimeout: 3000 });
     await connection.end();
     return true;
   } catch (error) {

@@ -10,6 +10,9 @@ export {
   Company,
   Payable,
   PAYMENTS_ENTITIES,
+  DEFAULT_TABLE_PREFIX,
+  paymentsEntities,
+  type PaymentsTablesOptions,
   StripeEvent,
 } from './entities/index.js';
 export { PAYMENTS_MIGRATIONS } from './migrations/index.js';

@@ -26,3 +26,17 @@ export function paymentsValidationPipe(): ValidationPipe {
     exceptionFactory: (errors) => validationException(errors),
   });
 }
+
+const codeCallValidation = paymentsValidationPipe();
+
+/**
+ * A request DTO for a call from a host's code: bound and validated exactly as over HTTP, unless it
+ * is an instance our pipe made already.
+ */
+export async function validRequest<T extends object>(
+  dto: new () => T,
+  value: T | Record<string, unknown>,
+): Promise<T> {
+  if (value instanceof dto) return value;
+  return (await codeCallValidation.transform(value, { type: 'body', metatype: dto })) as T;
+}

@@ -1,6 +1,7 @@
 import { Module, type DynamicModule } from '@nestjs/common';
 import { DiscoveryService } from '@nestjs/core';
 import { TypeOrmModule } from '@nestjs/typeorm';
+import { PaymentsAdminService } from './admin/payments-admin.service.js';
 import { ApiKeyGuard } from './auth/api-key.guard.js';
 import { ApiKeyService } from './auth/api-key.service.js';
 import { PaymentsAuthGuard } from './auth/payments-auth.guard.js';
@@ -55,6 +56,7 @@ import { StripeWebhookService } from './webhooks/stripe-webhook.service.js';
     CheckoutStore,
     CheckoutRetirementService,
     CheckoutService,
+    PaymentsAdminService,
     CheckoutSyncService,
     CheckoutQueryService,
     StripeWebhookService,
@@ -74,7 +76,13 @@ import { StripeWebhookService } from './webhooks/stripe-webhook.service.js';
           : new MemoryRateLimitStore(),
     },
   ],
-  exports: [StripeGateway, CheckoutService, ReconciliationService, ReadinessService],
+  exports: [
+    CheckoutService,
+    CheckoutQueryService,
+    PaymentsAdminService,
+    ReconciliationService,
+    ReadinessService,
+  ],
 })
 export class PaymentsModule extends PaymentsConfigurableModule {
   static override forRoot(options: typeof PAYMENTS_OPTIONS_TYPE): DynamicModule {

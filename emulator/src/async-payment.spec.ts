@@ -115,11 +115,11 @@ describe('stripe emulator: delayed (async) payment methods', () => {
     const id = await payAsync();
 
     await emulator.settleAsyncPayment(id, 'succeeded', { sendWebhook: false });
+    await waitUntil(() => emulator.events[0].delivery === 'delivered');
     expect(emulator.events.map((e) => [e.type, e.delivery])).toEqual([
       ['checkout.session.completed', 'delivered'],
       ['checkout.session.async_payment_succeeded', 'skipped'],
     ]);
-    await waitUntil(() => emulator.events[0].delivery === 'delivered');
     expect(receiver.received).toHaveLength(1);
   });
 

@@ -11,7 +11,14 @@ import { toQueryResponse } from './checkout-response.js';
 import { CheckoutStore } from './checkout-store.js';
 import { CheckoutSyncService } from './checkout-sync.service.js';
 import type { StripeCheckoutQueryResponse } from './dto/stripe-checkout-query-response.dto.js';
-import type { StripeV1CreateCheckout } from './dto/stripe-v1-create-checkout.dto.js';
+import { validRequest } from '../payments-validation.pipe.js';
+import { CheckoutQueryService } from './checkout-query.service.js';
+import {
+  GetStripeCheckoutV1CheckoutStatus,
+  type StripeCheckoutStatusQueryResponse,
+} from './dto/get-stripe-checkout-v1-checkout-status.dto.js';
+import { GetStripeV1Checkout } from './dto/get-stripe-v1-checkout.dto.js';
+import { StripeV1CreateCheckout } from './dto/stripe-v1-create-checkout.dto.js';
 import { PayableLeaseService, type PayableLease } from './payable-lease.service.js';
 import { redirectUrlProblem } from './redirect-url.js';
 import { buildSessionParams } from './session-params.js';
@@ -28,6 +35,7 @@ export class CheckoutService {
     private readonly store: CheckoutStore,
     private readonly retirement: CheckoutRetirementService,
     private readonly sync: CheckoutSyncService,
+    private readonly queries: CheckoutQueryService,
   ) {}
 
   /**
@@ -36,7 +44,10 @@ export class CheckoutService {
    * nothing is created); write the new checkout ahead; create its session; hand it out only while
    * the lease is still ours.
    */
-  async create(request: StripeV1CreateCheckout): Promise<StripeCheckoutQueryResponse> {
+  async create(
+    input: StripeV1CreateCheckout | Record<string, unknown>,
+  ): Promise<StripeCheckoutQueryResponse> {
+    const request = await validRequest(StripeV1CreateCheckout, input);
     const company = await this.companies.checkoutCompany(request.CompanyId);
     const urls = this.redirectUrls(request, company);
     const cart = await this.pricing.price(company.id, request.CountryCode, request.Articles);
@@ -56,6 +67,22 @@ export class CheckoutService {
       // A lease that cannot be released ends by itself.
       if (!released) await this.releaseQuietly(lease);
     }
+  }
+
+  /** The payable's current checkout, refreshed from Stripe (as `GET /payment/stripe/v1/checkout`). */
+  async current(
+    input: GetStripeV1Checkout | Record<string, unknown>,
+  ): Promise<StripeCheckoutQueryResponse> {
+    const query = await validRequest(GetStripeV1Checkout, input);
+    return this.queries.current(query.CompanyId, query.InternalReferenceId);
+  }
+
+  /** A session's status and customer email (as `POST /payment/stripe/v1/checkout/status`). */
+  async status(
+    input: GetStripeCheckoutV1CheckoutStatus | Record<string, unknown>,
+  ): Promise<StripeCheckoutStatusQueryResponse> {
+    const query = await validRequest(GetStripeCheckoutV1CheckoutStatus, input);
+    return this.queries.status(query.CompanyId, query.SessionId);
   }
 
   /**

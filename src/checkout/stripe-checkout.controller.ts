@@ -1,7 +1,6 @@
 import { Body, Get, HttpCode, Post, Query } from '@nestjs/common';
 import { ApiOkResponse, ApiOperation } from '@nestjs/swagger';
 import { PaymentsApi } from '../payments-api.decorator.js';
-import { CheckoutQueryService } from './checkout-query.service.js';
 import { CheckoutService } from './checkout.service.js';
 import {
   GetStripeCheckoutV1CheckoutStatus,
@@ -13,10 +12,7 @@ import { StripeV1CreateCheckout } from './dto/stripe-v1-create-checkout.dto.js';
 
 @PaymentsApi('payment/stripe/v1/checkout')
 export class StripeCheckoutController {
-  constructor(
-    private readonly checkouts: CheckoutService,
-    private readonly queries: CheckoutQueryService,
-  ) {}
+  constructor(private readonly checkouts: CheckoutService) {}
 
   @Post()
   @HttpCode(200)
@@ -41,7 +37,7 @@ export class StripeCheckoutController {
     description: 'The current checkout session of the payable',
   })
   current(@Query() query: GetStripeV1Checkout): Promise<StripeCheckoutQueryResponse> {
-    return this.queries.current(query.CompanyId, query.InternalReferenceId);
+    return this.checkouts.current(query);
   }
 
   @Post('status')
@@ -57,6 +53,6 @@ export class StripeCheckoutController {
   status(
     @Body() request: GetStripeCheckoutV1CheckoutStatus,
   ): Promise<StripeCheckoutStatusQueryResponse> {
-    return this.queries.status(request.CompanyId, request.SessionId);
+    return this.checkouts.status(request);
   }
 }

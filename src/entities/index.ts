@@ -6,17 +6,16 @@ import { Checkout } from './checkout.entity.js';
 import { Company } from './company.entity.js';
 import { Payable } from './payable.entity.js';
 import { StripeEvent } from './stripe-event.entity.js';
+import { paymentsEntities } from './table-prefix.js';
 
 export { ApiKey, Article, ArticlePrice, ArticleType, Checkout, Company, Payable, StripeEvent };
 export type { CheckoutState, LineItemSnapshot, UiMode } from './checkout.entity.js';
 
-export const PAYMENTS_ENTITIES = [
-  Company,
-  ApiKey,
-  ArticleType,
-  Article,
-  ArticlePrice,
-  Payable,
-  Checkout,
-  StripeEvent,
-];
+export {
+  DEFAULT_TABLE_PREFIX,
+  paymentsEntities,
+  type PaymentsTablesOptions,
+} from './table-prefix.js';
+
+/** The entities with the default table prefix (`payments_`); see `paymentsEntities()`. */
+export const PAYMENTS_ENTITIES = paymentsEntities();

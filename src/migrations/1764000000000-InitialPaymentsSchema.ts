@@ -1,4 +1,16 @@
 import { Table, type MigrationInterface, type QueryRunner } from 'typeorm';
+import {
+  ApiKey,
+  Article,
+  ArticlePrice,
+  ArticleType,
+  Checkout,
+  Company,
+  Payable,
+  StripeEvent,
+} from '../entities/index.js';
+import { BASE_TABLE_NAMES } from '../entities/table-prefix.js';
+import { tableOf } from './table-names.js';
 import type { TableColumnOptions } from 'typeorm/schema-builder/options/TableColumnOptions.js';
 
 /** Written with TypeORM's schema API (not raw SQL) so the one migration serves MySQL/MariaDB and SQLite. */
@@ -45,7 +57,7 @@ export class InitialPaymentsSchema1764000000000 implements MigrationInterface {
   async up(queryRunner: QueryRunner): Promise<void> {
     await queryRunner.createTable(
       new Table({
-        name: 'companies',
+        name: tableOf(queryRunner, Company),
         columns: [
           { ...uuid('id'), isPrimary: true },
           text('name', 200),
@@ -62,7 +74,7 @@ export class InitialPaymentsSchema1764000000000 implements MigrationInterface {
     );
     await queryRunner.createTable(
       new Table({
-        name: 'api_keys',
+        name: tableOf(queryRunner, ApiKey),
         columns: [
           autoId(),
           text('key_hash', 64),
@@ -76,16 +88,17 @@ export class InitialPaymentsSchema1764000000000 implements MigrationInterface {
     );
     await queryRunner.createTable(
       new Table({
-        name: 'article_types',
+        name: tableOf(queryRunner, ArticleType),
         columns: [{ ...int('id'), isPrimary: true }, text('name', 50)],
       }),
     );
     await queryRunner.query(
-      "INSERT INTO article_types (id, name) VALUES (1, 'Service'), (2, 'PunchTicket'), (3, 'ValueCard'), (4, 'GiftCard')",
+      `INSERT INTO ${queryRunner.connection.driver.escape(tableOf(queryRunner, ArticleType))} (id, name) ` +
+        "VALUES (1, 'Service'), (2, 'PunchTicket'), (3, 'ValueCard'), (4, 'GiftCard')",
     );
     await queryRunner.createTable(
       new Table({
-        name: 'articles',
+        name: tableOf(queryRunner, Article),
         columns: [
           autoId(),
           uuid('company_id'),
@@ -105,7 +118,7 @@ export class InitialPaymentsSchema1764000000000 implements MigrationInterface {
     );
     await queryRunner.createTable(
       new Table({
-        name: 'article_prices',
+        name: tableOf(queryRunner, ArticlePrice),
         columns: [
           autoId(),
           int('article_ref'),
@@ -124,16 +137,17 @@ export class InitialPaymentsSchema1764000000000 implements MigrationInterface {
         foreignKeys: [
           {
             columnNames: ['article_ref'],
-            referencedTableName: 'articles',
+            referencedTableName: tableOf(queryRunner, Article),
             referencedColumnNames: ['id'],
             onDelete: 'CASCADE',
+            onUpdate: 'NO ACTION',
           },
         ],
       }),
     );
     await queryRunner.createTable(
       new Table({
-        name: 'payables',
+        name: tableOf(queryRunner, Payable),
         columns: [
           { ...uuid('id'), isPrimary: true },
           uuid('company_id'),
@@ -155,7 +169,7 @@ export class InitialPaymentsSchema1764000000000 implements MigrationInterface {
     );
     await queryRunner.createTable(
       new Table({
-        name: 'checkouts',
+        name: tableOf(queryRunner, Checkout),
         columns: [
           { ...uuid('id'), isPrimary: true },
           uuid('payable_id'),
@@ -191,7 +205,7 @@ export class InitialPaymentsSchema1764000000000 implements MigrationInterface {
     );
     await queryRunner.createTable(
       new Table({
-        name: 'stripe_events',
+        name: tableOf(queryRunner, StripeEvent),
         columns: [
           autoId(),
           text('event_id', 255),
@@ -206,17 +220,10 @@ export class InitialPaymentsSchema1764000000000 implements MigrationInterface {
   }
 
   async down(queryRunner: QueryRunner): Promise<void> {
-    for (const table of [
-      'stripe_events',
-      'checkouts',
-      'payables',
-      'article_prices',
-      'articles',
-      'article_types',
-      'api_keys',
-      'companies',
-    ]) {
-      await queryRunner.dropTable(table);
+    for (const [entity, base] of [...BASE_TABLE_NAMES].reverse()) {
+      // Tables renamed back by PrefixPaymentsTables' down() have their first names again.
+      const name = tableOf(queryRunner, entity);
+      await queryRunner.dropTable((await queryRunner.hasTable(name)) ? name : base);
     }
   }
 }

@@ -275,14 +275,14 @@ describe(`POST /payment/stripe/v1/checkout (${TEST_DB})`, () => {
 
   it('registers every entity', () => {
     expect(PAYMENTS_ENTITIES.map((e) => t.dataSource.getMetadata(e).tableName).sort()).toEqual([
-      'api_keys',
-      'article_prices',
-      'article_types',
-      'articles',
-      'checkouts',
-      'companies',
-      'payables',
-      'stripe_events',
+      'payments_api_keys',
+      'payments_article_prices',
+      'payments_article_types',
+      'payments_articles',
+      'payments_checkouts',
+      'payments_companies',
+      'payments_payables',
+      'payments_stripe_events',
     ]);
   });
 });

@@ -1,6 +1,19 @@
-import type { DataSource } from 'typeorm';
+import { DataSource } from 'typeorm';
+import { parseDatabaseUrl } from '../../app/src/config/database-url.js';
+import { typeOrmOptions } from '../../app/src/database/typeorm-options.js';
 import { hashApiKey } from '../../src/auth/api-key.service.js';
-import { ApiKey, Article, ArticlePrice, Checkout, Company, Payable } from '../../src/index.js';
+import { InitialPaymentsSchema1764000000000 } from '../../src/migrations/1764000000000-InitialPaymentsSchema.js';
+import {
+  ApiKey,
+  Article,
+  ArticlePrice,
+  Checkout,
+  Company,
+  Payable,
+  PAYMENTS_ENTITIES,
+  PAYMENTS_MIGRATIONS,
+  paymentsEntities,
+} from '../../src/index.js';
 import {
   createTestDatabase,
   migratedDataSource,
@@ -33,17 +46,15 @@ describe(`migrations (${TEST_DB})`, () => {
     await db.drop();
   });
 
-  it('seeds the article types and matches the entities', async () => {
-    const types = await dataSource.query('SELECT id, name FROM article_types ORDER BY id');
+  it('seeds the article types and matches the entities: nothing for migration:generate', async () => {
+    const types = await dataSource.query('SELECT id, name FROM payments_article_types ORDER BY id');
     expect(types.map((t: { name: string }) => t.name)).toEqual([
       'Service',
       'PunchTicket',
       'ValueCard',
       'GiftCard',
     ]);
-    const pending = await dataSource.driver.createSchemaBuilder().log();
-    // MariaDB reports nullable columns as changed on every run (a TypeORM quirk); SQLite must be exact.
-    if (TEST_DB === 'sqlite') expect(pending.upQueries).toEqual([]);
+    expect(await pendingSchemaChanges(dataSource)).toEqual([]);
   });
 
   it('refuses a duplicate article', async () => {
@@ -113,12 +124,91 @@ describe(`migrations (${TEST_DB})`, () => {
   });
 
   it('migrates down to an empty schema and up again', async () => {
-    await dataSource.undoLastMigration();
+    for (let i = 0; i < PAYMENTS_MIGRATIONS.length; i++) await dataSource.undoLastMigration();
     const tables = await dataSource
       .createQueryRunner()
-      .getTables(['companies', 'checkouts', 'payables']);
+      .getTables(['payments_companies', 'payments_checkouts', 'payments_payables']);
     expect(tables).toHaveLength(0);
     await dataSource.runMigrations();
     expect(await dataSource.getRepository(Company).count()).toBe(0);
   });
 });
+
+describe(`migrations as a guest in a host's database (${TEST_DB})`, () => {
+  let db: TestDatabase;
+  afterEach(async () => {
+    paymentsEntities();
+    await db.drop();
+  });
+
+  /** A DataSource on the test database with the payments entities as they are named now. */
+  const dataSourceWith = (options: Partial<ConstructorParameters<typeof DataSource>[0]> = {}) =>
+    new DataSource({
+      ...typeOrmOptions(parseDatabaseUrl(db.url)),
+      entities: PAYMENTS_ENTITIES,
+      ...options,
+    } as ConstructorParameters<typeof DataSource>[0]);
+
+  it("renames an install from before the prefix, keeping its rows, and leaves the host's tables alone", async () => {
+    db = await createTestDatabase();
+    paymentsEntities({ tablePrefix: '' });
+    const old = dataSourceWith({ migrations: [InitialPaymentsSchema1764000000000] });
+    await old.initialize();
+    await old.runMigrations();
+    await old.getRepository(Company).insert({
+      id: '66666666-6666-4666-8666-666666666666',
+      name: 'Old Co',
+      defaultCurrency: 'SEK',
+      createdAt: new Date(),
+      updatedAt: new Date(),
+    });
+    await old.destroy();
+
+    paymentsEntities();
+    const current = dataSourceWith({ migrations: PAYMENTS_MIGRATIONS });
+    await current.initialize();
+    await current.runMigrations();
+    expect((await current.getRepository(Company).findOneByOrFail({ name: 'Old Co' })).id).toBe(
+      '66666666-6666-4666-8666-666666666666',
+    );
+    const runner = current.createQueryRunner();
+    expect(await runner.hasTable('companies')).toBe(false);
+    await runner.release();
+    expect(await pendingSchemaChanges(current)).toEqual([]);
+    await current.destroy();
+  });
+
+  it.each([
+    ['the default prefix', {}, 'payments_companies'],
+    ['its own prefix', { tablePrefix: 'pay_' }, 'pay_companies'],
+    ["TypeORM's entityPrefix", { entityPrefix: 'host_' }, 'host_payments_companies'],
+  ])(
+    "with %s: the host's own companies table stays untouched, nothing drifts",
+    async (_name, options, companies) => {
+      db = await createTestDatabase();
+      const { tablePrefix, entityPrefix } = options as {
+        tablePrefix?: string;
+        entityPrefix?: string;
+      };
+      paymentsEntities({ tablePrefix });
+      const host = dataSourceWith({ migrations: PAYMENTS_MIGRATIONS, entityPrefix });
+      await host.initialize();
+      await host.query('CREATE TABLE companies (id INTEGER PRIMARY KEY, host_name VARCHAR(50))');
+      await host.query("INSERT INTO companies (id, host_name) VALUES (1, 'the host')");
+      await host.runMigrations();
+      expect(await host.query('SELECT host_name FROM companies')).toEqual([
+        { host_name: 'the host' },
+      ]);
+      expect(host.getMetadata(Company).tableName).toBe(companies);
+      expect(await host.getRepository(Company).count()).toBe(0);
+      expect(await pendingSchemaChanges(host)).toEqual([]);
+      await host.destroy();
+    },
+  );
+});
+
+/** What `typeorm migration:generate` would write: the schema's drift from the entities. */
+async function pendingSchemaChanges(dataSource: DataSource): Promise<string[]> {
+  const pending = await dataSource.driver.createSchemaBuilder().log();
+  return pending.upQueries.map((query) => query.query);
+}

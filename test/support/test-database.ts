@@ -10,7 +10,7 @@ export type TestDatabaseKind = 'sqlite' | 'mysql';
 
 /** Which database the suite runs on: scripts/test.mjs runs every suite once per kind. */
 export const TEST_DB: TestDatabaseKind = process.env.TEST_DB === 'mysql' ? 'mysql' : 'sqlite';
-const MYSQL_BASE = process.env.TEST_MYSQL_URL ?? 'mysql://root@127.0.0.1:3306';
+const MYSQL_BASE = process.env.TEST_MYSQL_URL ?? 'mariadb://root@127.0.0.1:3306';
 
 export interface TestDatabase {
   url: string;
@@ -35,7 +35,9 @@ export async function createTestDatabase(): Promise<TestDatabase> {
     url,
     async drop() {
       const { createConnection } = await import('mysql2/promise');
-      const connection = await createConnection({ uri: `${MYSQL_BASE}/` });
+      const connection = await createConnection({
+        uri: `${MYSQL_BASE.replace(/^mariadb:/, 'mysql:')}/`,
+      });
       await connection.query(`DROP DATABASE IF EXISTS \`${name}\``);
       await connection.end();
     },

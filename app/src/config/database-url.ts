@@ -1,7 +1,14 @@
 import { resolve } from 'node:path';
 
 export type DatabaseTarget =
-  { kind: 'sqlite'; path: string } | { kind: 'mysql'; url: string; database: string };
+  | { kind: 'sqlite'; path: string }
+  | {
+      kind: 'mysql';
+      /** `mariadb://` says the server is MariaDB: TypeORM reads its schema slightly differently. */
+      flavor: 'mysql' | 'mariadb';
+      url: string;
+      database: string;
+    };
 
 export class ConfigError extends Error {}
 
@@ -26,8 +33,9 @@ export function parseDatabaseUrl(raw: string): DatabaseTarget {
         'DB_URL: mysql URL needs a host and a database name, e.g. mysql://root@127.0.0.1:3306/payments',
       );
     }
+    const flavor = url.protocol === 'mariadb:' ? 'mariadb' : 'mysql';
     url.protocol = 'mysql:';
-    return { kind: 'mysql', url: url.toString(), database };
+    return { kind: 'mysql', flavor, url: url.toString(), database };
   }
   throw new ConfigError(
     `DB_URL: unsupported scheme "${raw.split(':')[0]}" (use sqlite:<path> or mysql://user:pass@host:port/db)`,

@@ -29,7 +29,7 @@ export function typeOrmOptions(target: DatabaseTarget): DataSourceOptions {
   }
   return {
     ...common,
-    type: 'mysql',
+    type: target.flavor,
     url: target.url,
     timezone: 'Z',
     charset: 'utf8mb4_unicode_ci',
