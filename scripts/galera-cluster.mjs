@@ -423,8 +423,10 @@ export function reapAbandonedClusters(log) {
   }
 }
 
-/** @param {number} pid */
+/** A zombie (killed, not yet waited for) counts as gone. @param {number} pid */
 function isAlive(pid) {
+  const status = readOrEmpty(`/proc/${pid}/status`);
+  if (status) return !/^State:\s+Z/m.test(status);
   try {
     process.kill(pid, 0);
     return true;

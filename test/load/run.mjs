@@ -58,7 +58,10 @@ for (const signal of /** @type {const} */ (['SIGINT', 'SIGTERM', 'SIGHUP'])) {
   process.once(signal, () => {
     console.error(`\nload: ${signal}, stopping the children`);
     console.log('load: 0 passed, 1 failed (interrupted)');
-    void stopAll().finally(() => process.exit(130));
+    void stopAll().finally(() => {
+      if (logDir) rmSync(logDir, { recursive: true, force: true });
+      process.exit(130);
+    });
   });
 }
 setTimeout(() => {
