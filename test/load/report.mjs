@@ -2,6 +2,7 @@
 // What the load test prints: the traffic figures, each check (with evidence when it failed), and
 // one table of the figures that go into a closing note, for the database setup that ran.
 import { countByKind } from './audit-answers.mjs';
+import { figuresOf } from './check.mjs';
 
 const log = (/** @type {string} */ line = '') => console.log(line);
 
@@ -20,7 +21,7 @@ const log = (/** @type {string} */ line = '') => console.log(line);
  * @param {number} elapsedMs
  * @returns {TrafficSummary}
  */
-export function summarizeTraffic(ledger, elapsedMs) {
+function summarizeTraffic(ledger, elapsedMs) {
   const ms = ledger.answers.map((a) => a.ms).sort((a, b) => a - b);
   const at = (/** @type {number} */ q) =>
     Math.round(ms[Math.min(ms.length - 1, Math.floor(q * ms.length))] ?? 0);
@@ -42,7 +43,7 @@ export function summarizeTraffic(ledger, elapsedMs) {
  * @param {TrafficSummary} traffic
  * @param {import('./ledger.mjs').Ledger} ledger
  */
-export function printTraffic(traffic, ledger) {
+function printTraffic(traffic, ledger) {
   const payments = [...ledger.payments.values()].flat();
   log(
     `load: requests   ${traffic.requests} in ${traffic.elapsedS.toFixed(1)} s = ${traffic.perSecond.toFixed(1)} req/s (${Object.entries(
@@ -60,7 +61,7 @@ export function printTraffic(traffic, ledger) {
 }
 
 /** @param {string} title @param {import('./check.mjs').Check[]} checks */
-export function printChecks(title, checks) {
+function printChecks(title, checks) {
   log(`\n${title}`);
   for (const c of checks) {
     log(`  ${c.pass ? 'PASS' : 'FAIL'}  ${c.name} — ${c.detail}`);
@@ -73,7 +74,7 @@ export function printChecks(title, checks) {
  * The failing checks only, for a state that is not judged (before the final reconciliation).
  * @param {string} title @param {import('./check.mjs').Check[]} checks
  */
-export function printFailuresOnly(title, checks) {
+function printFailuresOnly(title, checks) {
   const failing = checks.filter((c) => !c.pass);
   log(
     `\n${title}: ${failing.length ? `${failing.length} of ${checks.length} state checks would fail` : `all ${checks.length} state checks hold`}`,
@@ -112,7 +113,7 @@ const TABLE = [
  * @param {Record<string, number | string>} after figures after the final reconciliation
  * @param {Record<string, number | string>} before the same before it, where they differ
  */
-export function printFigureTable(label, after, before) {
+function printFigureTable(label, after, before) {
   log(`\nload: figures (${label}; "before → after" where the final reconciliation changed them)\n`);
   log(`| figure | ${label} |`);
   log('|---|---|');
@@ -124,10 +125,50 @@ export function printFigureTable(label, after, before) {
 }
 
 /** @param {string[]} warnings */
-export function printWarnings(warnings) {
+function printWarnings(warnings) {
   if (!warnings.length) return;
   log(`\nload: the instances logged ${warnings.length} warning/error lines, first ones:`);
   for (const line of warnings.slice(0, 8)) log(`  ${line.slice(0, 400)}`);
+}
+
+/**
+ * Everything after the load, in reading order; the checks after the final reconciliation are
+ * the verdict, the state before it is shown where it would have failed.
+ * @param {object} p
+ * @param {string} p.label
+ * @param {import('./ledger.mjs').Ledger} p.ledger
+ * @param {number} p.elapsedMs
+ * @param {{ ms: number }} p.settled
+ * @param {import('./reconcile.mjs').ReconcileOutcome} p.reconciliation
+ * @param {import('./check.mjs').Check[]} p.before state checks before the final reconciliation
+ * @param {import('./check.mjs').Check[]} p.checks the verdict
+ * @param {string[]} p.warnings
+ */
+export function printReport({
+  label,
+  ledger,
+  elapsedMs,
+  settled,
+  reconciliation,
+  before,
+  checks,
+  warnings,
+}) {
+  const traffic = summarizeTraffic(ledger, elapsedMs);
+  log();
+  printTraffic(traffic, ledger);
+  log(
+    `load: settled in ${(settled.ms / 1000).toFixed(1)} s; final reconciliation: ${JSON.stringify(reconciliation.totals)}`,
+  );
+  printFailuresOnly('load: after the load, before the final reconciliation (not judged)', before);
+  printChecks('load: after the final reconciliation', checks);
+  printWarnings(warnings);
+  const figures = {
+    throughput: `${traffic.perSecond.toFixed(1)} req/s (${traffic.requests} requests in ${traffic.elapsedS.toFixed(0)} s)`,
+    'latency p50 / p99': `${traffic.latencyMs.p50} / ${traffic.latencyMs.p99} ms`,
+    ...figuresOf(checks),
+  };
+  printFigureTable(label, figures, figuresOf(before));
 }
 
 /** @param {unknown} value */

@@ -14,39 +14,18 @@ import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { stopAll } from '../../scripts/child-processes.mjs';
-import { auditAnswers } from './audit-answers.mjs';
-import {
-  auditConnections,
-  auditInstancesHealthy,
-  auditNodesAgree,
-  auditReconciliation,
-  auditSettled,
-} from './audit-infra.mjs';
-import { auditState } from './audit-state.mjs';
-import { acrossNodes, figuresOf } from './check.mjs';
+import { snapshot, stateVerdict, verdict } from './audit.mjs';
 import { openDatabase, recreateDatabase } from './database.mjs';
-import { CHECKOUT_PATH, COMPANIES, HotPayables, createBody } from './fixtures.mjs';
+import { driveLoad } from './drive.mjs';
+import { CHECKOUT_PATH, COMPANIES, createBody } from './fixtures.mjs';
 import { instanceHealth, instanceWarnings, startInstances } from './instances.mjs';
-import { Ledger } from './ledger.mjs';
 import { loadOptions, OptionsError } from './options.mjs';
-import { sampleOpenSessions } from './open-session-sampler.mjs';
-import { payRemainingStaleTabs, runPayer } from './payer.mjs';
 import { reconcileOnce } from './reconcile.mjs';
-import {
-  printChecks,
-  printFailuresOnly,
-  printFigureTable,
-  printTraffic,
-  printWarnings,
-  summarizeTraffic,
-} from './report.mjs';
+import { printReport } from './report.mjs';
 import { sabotage } from './sabotage.mjs';
 import { settle } from './settle.mjs';
-import { emulatorSessions, nodeState } from './state.mjs';
-import { runTraffic } from './traffic.mjs';
 
 const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
-const SLOTS_PER_COMPANY = 4;
 /** Everything after the build; `npm run test:load` (build included) stays under 3 minutes. */
 const BUDGET_MS = 150_000;
 const SETTLE_MS = 25_000;
@@ -76,104 +55,39 @@ async function run(options) {
   logDir = mkdtempSync(join(tmpdir(), 'payments-load-'));
   const dbs = await Promise.all(options.auditUrls.map(openDatabase));
   const instanceDbs = await Promise.all([...new Set(options.dbUrls)].map(openDatabase));
-  let undo = async () => {};
+  /** @type {{ undo?: () => Promise<void> }} */
+  const sabotaged = {};
   try {
-    for (const db of instanceDbs) await recreateDatabase(db);
-    const { emulator, instances, serviceEnv } = await startInstances({
-      dbUrls: options.dbUrls,
-      firstDb: instanceDbs[0],
-      logDir,
-      expireDelayMs: options.expireDelayMs,
+    const { emulator, instances, serviceEnv } = await bringUp(options, dbs, instanceDbs, logDir);
+    const load = await driveLoad({
+      instances,
+      emulatorUrl: emulator.url,
+      durationS: options.durationS,
+      connections: options.connections,
     });
-    console.log(
-      `load: ${options.label}; A on ${options.dbUrls[0]} at ${instances[0].url}, B on ${options.dbUrls[1]} at ${instances[1].url}; ` +
-        `audits on ${dbs.map((d) => d.label).join(', ')}; emulator at ${emulator.url} (expires take ${options.expireDelayMs} ms), webhooks to A (ready in ${seconds(t0)} s)`,
-    );
-    await smokeTest(instances);
-
-    console.log(
-      `load: ${options.durationS} s, ${options.connections} connections (${options.connections / 2} per instance), ` +
-        `${COMPANIES.length} companies × ${SLOTS_PER_COMPANY} hot payables, re-creates + GETs + status, payments meanwhile ...`,
-    );
-    const hot = new HotPayables(SLOTS_PER_COMPANY);
-    const ledger = new Ledger();
-    const durationMs = options.durationS * 1000;
-    const [traffic, samples] = await Promise.all([
-      runTraffic({
-        instances,
-        connectionsPerInstance: options.connections / 2,
-        durationMs,
-        hot,
-        ledger,
-      }),
-      sampleOpenSessions(emulator.url, durationMs),
-      runPayer({ hot, ledger, durationMs }),
-    ]);
-    await payRemainingStaleTabs(hot, ledger);
-    const settled = await settle(dbs, emulator, SETTLE_MS);
-
-    const handedOut = new Set(ledger.answers.map((a) => a.sessionId).filter((id) => id !== null));
-    const stateChecks = async () => {
-      const sessions = await emulatorSessions(emulator.url);
-      const nodes = await Promise.all(dbs.map(nodeState));
-      return {
-        sessions,
-        nodes,
-        perNode: nodes.map((n) => ({ label: n.label, checks: auditState(n, sessions, handedOut) })),
-      };
-    };
-    const before = await stateChecks();
-    const reconciliation = await reconcileOnce(serviceEnv(options.dbUrls[0], 0));
-    await settle(dbs, emulator, SETTLE_MS);
-    let after = await stateChecks();
-    if (options.sabotage) {
-      const broken = await sabotage(
-        dbs,
-        options.auditUrls[0],
-        emulator.url,
-        after.nodes[0],
-        after.sessions,
-        handedOut,
-      );
-      for (const line of broken.done) console.log(`load: --sabotage: ${line}`);
-      undo = broken.undo;
-      after = await stateChecks();
-    }
-
-    const summary = summarizeTraffic(ledger, traffic.elapsedMs);
-    const checks = [
-      ...auditAnswers(ledger, samples),
-      ...acrossNodes(
-        after.nodes.map((n, i) => ({
-          label: n.label,
-          checks: [...after.perNode[i].checks, auditConnections(n, instances)],
-        })),
-      ),
-      ...(after.nodes.length > 1 ? [auditNodesAgree(after.nodes)] : []),
-      auditSettled(settled, SETTLE_MS),
-      auditReconciliation(reconciliation),
-      auditInstancesHealthy(await instanceHealth(instances)),
-    ];
-    const beforeChecks = acrossNodes(before.perNode);
-
-    console.log('');
-    printTraffic(summary, ledger);
-    console.log(
-      `load: settled in ${(settled.ms / 1000).toFixed(1)} s; final reconciliation: ${JSON.stringify(reconciliation.totals)}`,
-    );
-    printFailuresOnly(
-      'load: after the load, before the final reconciliation (not judged)',
-      beforeChecks,
-    );
-    printChecks('load: after the final reconciliation', checks);
-    printWarnings(instanceWarnings(instances));
-    const figures = {
-      throughput: `${summary.perSecond.toFixed(1)} req/s (${summary.requests} requests in ${summary.elapsedS.toFixed(0)} s)`,
-      'latency p50 / p99': `${summary.latencyMs.p50} / ${summary.latencyMs.p99} ms`,
-      ...figuresOf(checks),
-    };
-    printFigureTable(options.label, figures, figuresOf(beforeChecks));
-
+    const seen = await observe({
+      options,
+      dbs,
+      emulator,
+      serviceEnv,
+      ledger: load.ledger,
+      sabotaged,
+    });
+    const checks = verdict({
+      ...load,
+      ...seen,
+      instances,
+      settleLimitMs: SETTLE_MS,
+      health: await instanceHealth(instances),
+    });
+    printReport({
+      ...load,
+      ...seen,
+      label: options.label,
+      before: stateVerdict(seen.before),
+      checks,
+      warnings: instanceWarnings(instances),
+    });
     const failed = checks.filter((c) => !c.pass).length;
     if (failed) {
       for (const s of instances) console.log(`load: log of instance ${s.name}: ${s.logFile}`);
@@ -182,10 +96,64 @@ async function run(options) {
     console.log(`\nload: ${checks.length - failed} passed, ${failed} failed (${seconds(t0)} s)`);
     return failed ? 1 : 0;
   } finally {
-    await undo();
+    await sabotaged.undo?.();
     await stopAll();
     for (const db of [...dbs, ...instanceDbs]) await db.sql.end().catch(() => {});
   }
+}
+
+/**
+ * Fresh databases, the emulator and both instances, and one create per company through them.
+ * @param {import('./options.mjs').LoadOptions} options
+ * @param {import('./database.mjs').Database[]} dbs the audited servers
+ * @param {import('./database.mjs').Database[]} instanceDbs the instances' servers
+ * @param {string} dir for the instances' logs
+ */
+async function bringUp(options, dbs, instanceDbs, dir) {
+  const t0 = Date.now();
+  for (const db of instanceDbs) await recreateDatabase(db);
+  const started = await startInstances({
+    dbUrls: options.dbUrls,
+    firstDb: instanceDbs[0],
+    logDir: dir,
+    expireDelayMs: options.expireDelayMs,
+  });
+  const [a, b] = started.instances;
+  console.log(
+    `load: ${options.label}; A on ${options.dbUrls[0]} at ${a.url}, B on ${options.dbUrls[1]} at ${b.url}; ` +
+      `audits on ${dbs.map((d) => d.label).join(', ')}; emulator at ${started.emulator.url} ` +
+      `(expires take ${options.expireDelayMs} ms), webhooks to A (ready in ${seconds(t0)} s)`,
+  );
+  await smokeTest(started.instances);
+  return started;
+}
+
+/**
+ * After the load: settle, read the state, reconcile, settle, read it again (and with --sabotage,
+ * break it and read it once more).
+ * @param {object} p
+ * @param {import('./options.mjs').LoadOptions} p.options
+ * @param {import('./database.mjs').Database[]} p.dbs
+ * @param {import('../../scripts/child-processes.mjs').CountingEmulator} p.emulator
+ * @param {(dbUrl: string, port: number) => NodeJS.ProcessEnv} p.serviceEnv
+ * @param {import('./ledger.mjs').Ledger} p.ledger
+ * @param {{ undo?: () => Promise<void> }} p.sabotaged
+ */
+async function observe({ options, dbs, emulator, serviceEnv, ledger, sabotaged }) {
+  const settled = await settle(dbs, emulator, SETTLE_MS);
+  const handedOut = new Set(ledger.answers.map((a) => a.sessionId).filter((id) => id !== null));
+  const read = () => snapshot(dbs, emulator.url, handedOut);
+  const before = await read();
+  const reconciliation = await reconcileOnce(serviceEnv(options.dbUrls[0], 0));
+  await settle(dbs, emulator, SETTLE_MS);
+  let after = await read();
+  if (options.sabotage) {
+    const broken = await sabotage(dbs, options.auditUrls[0], emulator.url, after, handedOut);
+    for (const line of broken.done) console.log(`load: --sabotage: ${line}`);
+    sabotaged.undo = broken.undo;
+    after = await read();
+  }
+  return { settled, before, reconciliation, after };
 }
 
 /**

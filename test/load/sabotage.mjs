@@ -10,12 +10,13 @@ import { isPaidSession, payableViews } from './state.mjs';
  * @param {import('./database.mjs').Database[]} dbs the audited servers; the first takes the writes
  * @param {string} dbUrl a URL of the first, for a connection of its own
  * @param {string} emulatorUrl
- * @param {import('./state.mjs').NodeState} node
- * @param {import('./state.mjs').Session[]} sessions
+ * @param {import('./audit.mjs').Snapshot} state what the audits would see (the first server's rows)
  * @param {Set<string>} handedOut the SessionIds the service answered with
  * @returns {Promise<{ done: string[], undo: () => Promise<void> }>} undo closes what it left open
  */
-export async function sabotage(dbs, dbUrl, emulatorUrl, node, sessions, handedOut) {
+export async function sabotage(dbs, dbUrl, emulatorUrl, state, handedOut) {
+  const node = state.nodes[0];
+  const sessions = state.sessions;
   const db = dbs[0];
   const t = `\`${db.name}\``;
   const done = [];
