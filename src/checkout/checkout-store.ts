@@ -94,6 +94,18 @@ export class CheckoutStore {
     );
   }
 
+  /** The payable's unsettled rows were compared with Stripe at `checkedAt`. */
+  async markChecked(payableId: string, checkedAt: Date): Promise<void> {
+    await this.db.run((m) =>
+      this.db.sql(
+        m,
+        `UPDATE ${this.checkouts} SET updated_at = ? WHERE payable_id = ? ` +
+          `AND state IN ('creating', 'open', 'complete') AND updated_at < ?`,
+        [checkedAt, payableId, checkedAt],
+      ),
+    );
+  }
+
   /** A write-ahead row whose session exists: it is the payable's open checkout now. */
   async markOpen(manager: EntityManager, checkout: Checkout, session: CheckoutSession) {
     const updatedAt = new Date();

@@ -54,6 +54,8 @@ export class ReconciliationService {
       }
       try {
         await this.settle(lease);
+        // Confirmed against Stripe as of this run: not looked at again for a grace period.
+        await this.store.markChecked(payableId, now);
         report.settled++;
       } catch (error) {
         report.failed++;

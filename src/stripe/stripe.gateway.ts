@@ -1,4 +1,5 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
+import { randomUUID } from 'node:crypto';
 import Stripe from 'stripe';
 import { PaymentsException } from '../errors/payments.exception.js';
 import { PAYMENTS_OPTIONS } from '../payments.module-definition.js';
@@ -90,7 +91,9 @@ export class StripeGateway {
       return await this.stripe.checkout.sessions.expire(
         sessionId,
         {},
-        { stripeAccount: account, idempotencyKey: `expire-${sessionId}` },
+        // A key of this call only: two expires of one session at once (a create and a payment's
+        // clean-up) must not collide on a shared key; the second simply finds it expired.
+        { stripeAccount: account, idempotencyKey: `expire-${sessionId}-${randomUUID()}` },
       );
     } catch (error) {
       if (!(error instanceof Stripe.errors.StripeInvalidRequestError))
@@ -116,7 +119,10 @@ export class StripeGateway {
     );
     if (
       error instanceof Stripe.errors.StripeConnectionError ||
-      error instanceof Stripe.errors.StripeRateLimitError
+      error instanceof Stripe.errors.StripeRateLimitError ||
+      // The same create is still running elsewhere (a replay beside the original): try again.
+      (error instanceof Stripe.errors.StripeIdempotencyError &&
+        error.code === 'idempotency_key_in_use')
     ) {
       return new PaymentsException(
         'StripeUnavailable',

@@ -51,24 +51,24 @@ export async function insertLoadCompany(db) {
   const c = COMPANIES[2];
   const t = `\`${db.name}\``;
   await db.sql.query(
-    `INSERT INTO ${t}.companies (id, name, stripe_checkout_enabled, stripe_account_id, default_currency,
+    `INSERT INTO ${t}.payments_companies (id, name, stripe_checkout_enabled, stripe_account_id, default_currency,
        default_confirmation_url, default_cancel_url, redirect_host_allowlist, session_lifetime_minutes,
        created_at, updated_at)
      VALUES (?, 'Load Test Studio', 1, ?, 'DKK', NULL, NULL, NULL, 60, NOW(3), NOW(3))`,
     [c.id, c.account],
   );
   await db.sql.query(
-    `INSERT INTO ${t}.api_keys (key_hash, name, company_id, active, created_at) VALUES (?, 'Load test key', ?, 1, NOW(3))`,
+    `INSERT INTO ${t}.payments_api_keys (key_hash, name, company_id, active, created_at) VALUES (?, 'Load test key', ?, 1, NOW(3))`,
     [createHash('sha256').update(c.apiKey, 'utf8').digest('hex'), c.id],
   );
   const [article] = /** @type {any} */ (
     await db.sql.query(
-      `INSERT INTO ${t}.articles (company_id, article_type_id, article_id, name, active) VALUES (?, 1, 1, 'Yoga class', 1)`,
+      `INSERT INTO ${t}.payments_articles (company_id, article_type_id, article_id, name, active) VALUES (?, 1, 1, 'Yoga class', 1)`,
       [c.id],
     )
   );
   await db.sql.query(
-    `INSERT INTO ${t}.article_prices (article_ref, country_code, currency, unit_amount, vat_basis_points)
+    `INSERT INTO ${t}.payments_article_prices (article_ref, country_code, currency, unit_amount, vat_basis_points)
      VALUES (?, NULL, 'DKK', 15000, 2500)`,
     [article.insertId],
   );
@@ -116,7 +116,7 @@ export async function checkoutRows(db) {
             c.stripe_account_id AS account, c.refund_required AS refundRequired,
             c.invalidated_by AS invalidatedBy,
             DATE_FORMAT(c.created_at, '%Y-%m-%dT%H:%i:%s.%f') AS createdAt
-       FROM ${t}.checkouts c JOIN ${t}.payables p ON p.id = c.payable_id
+       FROM ${t}.payments_checkouts c JOIN ${t}.payments_payables p ON p.id = c.payable_id
       ORDER BY c.created_at, c.id`,
   );
   return /** @type {any[]} */ (rows).map((row) => ({
@@ -177,8 +177,8 @@ export async function busyWork(db) {
   const t = `\`${db.name}\``;
   const [[row]] = /** @type {any} */ (
     await db.sql.query(
-      `SELECT (SELECT COUNT(*) FROM ${t}.payables WHERE lock_token IS NOT NULL) AS locked,
-              (SELECT COUNT(*) FROM ${t}.checkouts WHERE state = 'creating') AS creating`,
+      `SELECT (SELECT COUNT(*) FROM ${t}.payments_payables WHERE lock_token IS NOT NULL) AS locked,
+              (SELECT COUNT(*) FROM ${t}.payments_checkouts WHERE state = 'creating') AS creating`,
     )
   );
   return { locked: Number(row.locked), creating: Number(row.creating) };

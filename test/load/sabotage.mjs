@@ -35,7 +35,7 @@ export async function sabotage(dbs, dbUrl, emulatorUrl, state, handedOut) {
     .find((rows) => rows.length === 2);
   if (reopen) {
     const ids = reopen.map((r) => r.id);
-    await db.sql.query(`UPDATE ${t}.checkouts SET state = 'open' WHERE id IN (?)`, [ids]);
+    await db.sql.query(`UPDATE ${t}.payments_checkouts SET state = 'open' WHERE id IN (?)`, [ids]);
     done.push(`reopened two expired checkouts of ${reopen[0].payable}`);
   }
 
@@ -46,7 +46,7 @@ export async function sabotage(dbs, dbUrl, emulatorUrl, state, handedOut) {
       !reopen?.some((o) => o.payable === r.payable),
   );
   if (forgotten) {
-    await db.sql.query(`DELETE FROM ${t}.checkouts WHERE id = ?`, [forgotten.id]);
+    await db.sql.query(`DELETE FROM ${t}.payments_checkouts WHERE id = ?`, [forgotten.id]);
     done.push(
       `deleted the checkout ${forgotten.id} of the handed-out session ${forgotten.sessionId}`,
     );
@@ -55,9 +55,9 @@ export async function sabotage(dbs, dbUrl, emulatorUrl, state, handedOut) {
   const singlyPaid = views.find((v) => v.sessions.filter(isPaidSession).length === 1);
   const payer = singlyPaid?.rows.find((r) => r.id === singlyPaid.payable?.paidCheckoutId);
   if (singlyPaid && payer) {
-    await db.sql.query(`UPDATE ${t}.checkouts SET refund_required = 1 WHERE id = ?`, [payer.id]);
+    await db.sql.query(`UPDATE ${t}.payments_checkouts SET refund_required = 1 WHERE id = ?`, [payer.id]);
     await db.sql.query(
-      `UPDATE ${t}.payables SET paid_checkout_id = NULL, paid_at = NULL WHERE paid_checkout_id = ?`,
+      `UPDATE ${t}.payments_payables SET paid_checkout_id = NULL, paid_at = NULL WHERE paid_checkout_id = ?`,
       [payer.id],
     );
     done.push(`flagged the only payment ${payer.id} of ${singlyPaid.key} and unrecorded it`);
@@ -69,14 +69,14 @@ export async function sabotage(dbs, dbUrl, emulatorUrl, state, handedOut) {
       v.rows.filter((r) => r.refundRequired && r.id !== v.payable?.paidCheckoutId),
     )[0];
   if (duplicate) {
-    await db.sql.query(`UPDATE ${t}.checkouts SET refund_required = 0 WHERE id = ?`, [
+    await db.sql.query(`UPDATE ${t}.payments_checkouts SET refund_required = 0 WHERE id = ?`, [
       duplicate.id,
     ]);
     done.push(`unflagged the real duplicate payment ${duplicate.id} of ${duplicate.payable}`);
   }
 
   await db.sql.query(
-    `UPDATE ${t}.payables SET lock_token = 'sabotage', locked_until = NOW(3) + INTERVAL 1 HOUR
+    `UPDATE ${t}.payments_payables SET lock_token = 'sabotage', locked_until = NOW(3) + INTERVAL 1 HOUR
       WHERE paid_checkout_id IS NULL LIMIT 1`,
   );
   done.push('left one lease held');
@@ -85,7 +85,7 @@ export async function sabotage(dbs, dbUrl, emulatorUrl, state, handedOut) {
   const diverge = node.rows.find((r) => r.state === 'expired' && !r.refundRequired);
   if (last && last !== db && last.galera && diverge) {
     await last.sql.query('SET SESSION wsrep_on = OFF');
-    await last.sql.query(`UPDATE ${t}.checkouts SET refund_required = 1 WHERE id = ?`, [
+    await last.sql.query(`UPDATE ${t}.payments_checkouts SET refund_required = 1 WHERE id = ?`, [
       diverge.id,
     ]);
     await last.sql.query('SET SESSION wsrep_on = ON');
@@ -95,7 +95,7 @@ export async function sabotage(dbs, dbUrl, emulatorUrl, state, handedOut) {
   const stray = await openDatabase(dbUrl);
   await stray.sql.query(`USE ${t}`);
   await stray.sql.query('BEGIN');
-  await stray.sql.query(`SELECT id FROM ${t}.payables LIMIT 1 FOR UPDATE`);
+  await stray.sql.query(`SELECT id FROM ${t}.payments_payables LIMIT 1 FOR UPDATE`);
   done.push(`held a transaction open on ${stray.label} from a connection of no instance`);
   return { done, undo: () => stray.sql.end().catch(() => {}) };
 }
