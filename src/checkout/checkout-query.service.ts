@@ -28,7 +28,7 @@ export class CheckoutQueryService {
   ): Promise<StripeCheckoutQueryResponse> {
     const payable = await this.store.findPayable(companyId, internalReferenceId);
     if (payable?.paidCheckoutId) return this.paidCheckout(payable.paidCheckoutId);
-    const checkout = payable && (await this.store.newestWithSession(payable.id));
+    const checkout = payable && (await this.store.current(payable.id));
     if (!checkout) {
       throw notFound('No checkout exists for this InternalReferenceId', 'InternalReferenceId');
     }

@@ -47,13 +47,23 @@ export class CheckoutStore {
     );
   }
 
-  /** The payable's newest checkout that reached Stripe, whatever its state. */
-  newestWithSession(payableId: string): Promise<Checkout | null> {
+  /**
+   * The payable's open checkout (the newest, should a crash have left two), else its newest that
+   * reached Stripe.
+   */
+  async current(payableId: string): Promise<Checkout | null> {
+    return (
+      (await this.newest(payableId, "c.state = 'open'")) ??
+      (await this.newest(payableId, 'c.stripe_session_id IS NOT NULL'))
+    );
+  }
+
+  private newest(payableId: string, where: string): Promise<Checkout | null> {
     return this.db.run((m) =>
       m
         .getRepository(Checkout)
         .createQueryBuilder('c')
-        .where('c.payable_id = :payableId AND c.stripe_session_id IS NOT NULL', { payableId })
+        .where(`c.payable_id = :payableId AND ${where}`, { payableId })
         .orderBy('c.created_at', 'DESC')
         .addOrderBy('c.id', 'DESC')
         .getOne(),
@@ -72,7 +82,13 @@ export class CheckoutStore {
     return row;
   }
 
-  async insertWriteAhead(manager: EntityManager, checkout: Checkout): Promise<void> {
+  /**
+   * The write-ahead row of the payable, dated when it is written: under the payable's lease, so
+   * its dates order the payable's checkouts as they were made.
+   */
+  async insertWriteAhead(manager: EntityManager, checkout: Checkout, payableId: string) {
+    const now = new Date();
+    Object.assign(checkout, { payableId, createdAt: now, updatedAt: now });
     // No read-back of column defaults: every column is set here.
     await manager
       .createQueryBuilder()

@@ -90,21 +90,17 @@ export class CheckoutService {
    * is leased, its earlier sessions are ended, and then the row is written under the lease.
    */
   private async leaseWithWriteAhead(checkout: Checkout, reference: string): Promise<PayableLease> {
-    const created = await this.leases.createLeased(
-      checkout.companyId,
-      reference,
-      (m, payableId) => {
-        checkout.payableId = payableId;
-        return this.store.insertWriteAhead(m, checkout);
-      },
+    const created = await this.leases.createLeased(checkout.companyId, reference, (m, payableId) =>
+      this.store.insertWriteAhead(m, checkout, payableId),
     );
     if (created) return created;
     const lease = await this.leases.acquire(checkout.companyId, reference);
     try {
       if (lease.paid) throw alreadyPaid();
       await this.retireEarlier(lease, checkout.id);
-      checkout.payableId = lease.payableId;
-      await this.leases.fenced(lease, (m) => this.store.insertWriteAhead(m, checkout));
+      await this.leases.fenced(lease, (m) =>
+        this.store.insertWriteAhead(m, checkout, lease.payableId),
+      );
       return lease;
     } catch (error) {
       await this.releaseQuietly(lease);
@@ -117,7 +113,7 @@ export class CheckoutService {
     for (const earlier of await this.store.unsettledOf(lease.payableId)) {
       const outcome = await this.retirement.retire(earlier, lease, replacedBy);
       if (outcome === 'paid') {
-        this.logger.warn(`Payable ${lease.payableId} was paid by checkout ${earlier.id} meanwhile`);
+        this.logger.log(`Payable ${lease.payableId} was paid by checkout ${earlier.id} meanwhile`);
         throw alreadyPaid();
       }
       if (outcome === 'pending') {

@@ -204,6 +204,25 @@ describe(`money safety: one payable session at a time (${TEST_DB})`, () => {
     },
   );
 
+  it('GET answers the open checkout even beside a newer-dated ended one', async () => {
+    const body = salonCheckout();
+    const ref = body.InternalReferenceId as string;
+    const created = await create(body).expect(200);
+    const ended = await rogueCheckout(t, ref, 'open');
+    await t.emulator.expire(ended.sessionId!, { sendWebhook: false });
+    await t.dataSource
+      .getRepository(Checkout)
+      .update(
+        { id: ended.checkoutId },
+        { state: 'expired', createdAt: new Date(Date.now() + 60_000) },
+      );
+    expect((await current(ref).expect(200)).body).toMatchObject({
+      SessionId: created.body.SessionId,
+      Status: 'open',
+      Url: expect.any(String),
+    });
+  });
+
   it('reconciliation expires the extra open sessions and keeps the newest', async () => {
     const body = salonCheckout();
     const ref = body.InternalReferenceId as string;

@@ -131,7 +131,7 @@ export async function payableRows(db) {
     `SELECT id, CONCAT(company_id, '/', internal_reference_id) AS \`key\`,
             paid_checkout_id AS paidCheckoutId, DATE_FORMAT(paid_at, '%Y-%m-%dT%H:%i:%s.%f') AS paidAt,
             lock_token AS lockToken, DATE_FORMAT(locked_until, '%Y-%m-%dT%H:%i:%s.%f') AS lockedUntil
-       FROM \`${db.name}\`.payables ORDER BY id`,
+       FROM \`${db.name}\`.payments_payables ORDER BY id`,
   );
   return /** @type {PayableRow[]} */ (rows);
 }

@@ -55,7 +55,9 @@ export async function sabotage(dbs, dbUrl, emulatorUrl, state, handedOut) {
   const singlyPaid = views.find((v) => v.sessions.filter(isPaidSession).length === 1);
   const payer = singlyPaid?.rows.find((r) => r.id === singlyPaid.payable?.paidCheckoutId);
   if (singlyPaid && payer) {
-    await db.sql.query(`UPDATE ${t}.payments_checkouts SET refund_required = 1 WHERE id = ?`, [payer.id]);
+    await db.sql.query(`UPDATE ${t}.payments_checkouts SET refund_required = 1 WHERE id = ?`, [
+      payer.id,
+    ]);
     await db.sql.query(
       `UPDATE ${t}.payments_payables SET paid_checkout_id = NULL, paid_at = NULL WHERE paid_checkout_id = ?`,
       [payer.id],
