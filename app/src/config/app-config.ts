@@ -20,7 +20,13 @@ export interface AppConfig {
   };
   emulator: { port: number; webhookUrl: string | undefined };
   reconcileIntervalMs: number;
-  rateLimit: { perKey: number; perPayable: number; windowMs: number; redisUrl: string | undefined };
+  rateLimit: {
+    perKey: number;
+    perPayable: number;
+    failedAuthPerAddress: number;
+    windowMs: number;
+    redisUrl: string | undefined;
+  };
 }
 
 type Env = Record<string, string | undefined>;
@@ -74,6 +80,7 @@ export function loadConfig(env: Env = process.env): AppConfig {
     rateLimit: {
       perKey: integer(env, 'RATE_LIMIT_PER_KEY', 1200, 0, 10_000_000),
       perPayable: integer(env, 'RATE_LIMIT_PER_PAYABLE', 30, 0, 10_000_000),
+      failedAuthPerAddress: integer(env, 'RATE_LIMIT_FAILED_AUTH_PER_ADDRESS', 20, 0, 10_000_000),
       windowMs: integer(env, 'RATE_LIMIT_WINDOW_MS', 60_000, 1_000, 86_400_000),
       redisUrl: redisUrl(env.REDIS_URL),
     },
