@@ -13,6 +13,7 @@ export {
   StripeEvent,
 } from './entities/index.js';
 export { PAYMENTS_MIGRATIONS } from './migrations/index.js';
+export { NO_PAD_BINARY_COLLATIONS } from './migrations/1764100000000-ByteExactIdentifiers.js';
 export { StripeGateway } from './stripe/stripe.gateway.js';
 export { ReadinessService } from './health/readiness.service.js';
 export { StripeV1CreateCheckout } from './checkout/dto/stripe-v1-create-checkout.dto.js';

@@ -62,5 +62,7 @@ function payableOf(request: TrackedRequest): string | undefined {
     findField(request.body, 'InternalReferenceId') ??
     findField(request.query, 'InternalReferenceId');
   const company = findField(request.body, 'CompanyId') ?? findField(request.query, 'CompanyId');
-  return typeof reference === 'string' ? digest(`${String(company)}\n${reference}`) : undefined;
+  // The exact strings, unambiguously joined: the same identity as the payable's (no case folding,
+  // no trimming), so `abc`, `ABC` and `abc ` are counted apart as they are three payables.
+  return typeof reference === 'string' ? digest(JSON.stringify([company, reference])) : undefined;
 }

@@ -1,7 +1,14 @@
 import { resolve } from 'node:path';
 
 export type DatabaseTarget =
-  { kind: 'sqlite'; path: string } | { kind: 'mysql'; url: string; database: string };
+  | { kind: 'sqlite'; path: string }
+  | {
+      kind: 'mysql';
+      url: string;
+      database: string;
+      /** The server's dialect when known: a `mariadb://` URL, or asked by `ensureDatabaseExists`. */
+      dialect?: 'mysql' | 'mariadb';
+    };
 
 export class ConfigError extends Error {}
 
@@ -26,8 +33,9 @@ export function parseDatabaseUrl(raw: string): DatabaseTarget {
         'DB_URL: mysql URL needs a host and a database name, e.g. mysql://root@127.0.0.1:3306/payments',
       );
     }
+    const dialect = url.protocol === 'mariadb:' ? 'mariadb' : undefined;
     url.protocol = 'mysql:';
-    return { kind: 'mysql', url: url.toString(), database };
+    return { kind: 'mysql', url: url.toString(), database, ...(dialect && { dialect }) };
   }
   throw new ConfigError(
     `DB_URL: unsupported scheme "${raw.split(':')[0]}" (use sqlite:<path> or mysql://user:pass@host:port/db)`,
