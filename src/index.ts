@@ -20,7 +20,7 @@ export { StripeV1CreateCheckout } from './checkout/dto/stripe-v1-create-checkout
 export { ArticleToCreate } from './checkout/dto/article-to-create.dto.js';
 export { StripeCheckoutQueryResponse } from './checkout/dto/stripe-checkout-query-response.dto.js';
 export { PaymentsException } from './errors/payments.exception.js';
-export { seedDemoData } from './seed/demo-data.js';
+export { seedDemoData, setDemoKeysActive } from './seed/demo-data.js';
 export { PaymentsExceptionFilter } from './errors/payments-exception.filter.js';
 export { useServiceStackBodyParsers } from './servicestack/body-parser-errors.js';
 export { ServiceStackOperation } from './servicestack/servicestack-operation.decorator.js';

@@ -121,7 +121,8 @@ const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
 async function startService(name, emulatorUrl) {
   const env = {
     ...process.env,
-    NODE_ENV: 'development', // migrations + demo data on the empty database (instance A)
+    NODE_ENV: 'development',
+    DEMO_DATA: '1', // migrations + demo data on the empty database (instance A)
     DB_URL,
     PORT: '0',
     STRIPE_SECRET_KEY: STRIPE_KEY,
