@@ -131,7 +131,8 @@ async function startService({ dbUrl, emulatorUrl, cpuProf, logFile }) {
   }
   const env = {
     ...process.env,
-    NODE_ENV: 'development', // seeds the demo company into the empty database
+    NODE_ENV: 'development',
+    DEMO_DATA: '1', // seeds the demo company into the empty database
     DB_URL: dbUrl,
     PORT: '0',
     STRIPE_SECRET_KEY: 'sk_test_bench',

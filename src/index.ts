@@ -16,13 +16,14 @@ export {
   StripeEvent,
 } from './entities/index.js';
 export { PAYMENTS_MIGRATIONS } from './migrations/index.js';
+export { NO_PAD_BINARY_COLLATIONS } from './migrations/1764100000000-ByteExactIdentifiers.js';
 export { StripeGateway } from './stripe/stripe.gateway.js';
 export { ReadinessService } from './health/readiness.service.js';
 export { StripeV1CreateCheckout } from './checkout/dto/stripe-v1-create-checkout.dto.js';
 export { ArticleToCreate } from './checkout/dto/article-to-create.dto.js';
 export { StripeCheckoutQueryResponse } from './checkout/dto/stripe-checkout-query-response.dto.js';
 export { PaymentsException } from './errors/payments.exception.js';
-export { seedDemoData } from './seed/demo-data.js';
+export { seedDemoData, setDemoKeysActive } from './seed/demo-data.js';
 export { PaymentsExceptionFilter } from './errors/payments-exception.filter.js';
 export { useServiceStackBodyParsers } from './servicestack/body-parser-errors.js';
 export { ServiceStackOperation } from './servicestack/servicestack-operation.decorator.js';

@@ -19,6 +19,11 @@ export interface PaymentsRateLimitOptions {
   perKey?: number;
   /** Creates and reads of one payable per window; default 30; 0 turns it off. */
   perPayable?: number;
+  /**
+   * Requests with a missing or unknown API key per client address per window; beyond it they are
+   * answered 429 (a valid key from the same address keeps working). Default 20; 0 turns it off.
+   */
+  failedAuthPerAddress?: number;
   /** Default 60 s. */
   windowMs?: number;
   /** Share the counters between instances, e.g. redis://127.0.0.1:6379. */

@@ -34,6 +34,7 @@ describe('secrets never reach the logs', () => {
         PORT: String(port),
         DB_URL: `sqlite:${dbFile}`,
         STRIPE_SECRET_KEY: SECRET_KEY,
+        DEMO_DATA: '1',
         STRIPE_API_URL: emulator.url,
         STRIPE_WEBHOOK_SECRET: WEBHOOK_SECRET,
         LOG_LEVEL: 'verbose',

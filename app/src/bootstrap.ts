@@ -10,14 +10,17 @@ import { ensureDatabaseExists } from './database/typeorm-options.js';
 import { freeLoopbackPort } from './free-port.js';
 import { createHttpApp } from './http-app.js';
 import { HttpDrain } from './http-drain.js';
-import { ReadinessService, seedDemoData } from 'bokamera-payments';
+import { ReadinessService, seedDemoData, setDemoKeysActive } from 'bokamera-payments';
 import type { PaymentsStripeOptions } from 'bokamera-payments';
 import { startStripeEmulator, type StripeEmulator } from '@bokamera-payments/stripe-emulator';
 import { setupSwagger } from 'bokamera-payments';
 
 export interface RunningService {
   app: INestApplication;
+  /** Where this machine reaches the service (a loopback address when it listens on all). */
   url: string;
+  /** Whether the demo companies and keys are there (see `AppConfig.demoData`). */
+  demoData: boolean;
   emulator: StripeEmulator | undefined;
   close(): Promise<void>;
   /** Graceful stop: not ready, no new connections, requests in flight answered, then close(). */
@@ -31,8 +34,9 @@ export async function startService(requested: AppConfig): Promise<RunningService
   const logger = new Logger('Payments');
   // The emulator sends its webhooks to our port, so it has to be known before either starts.
   const config = { ...requested, port: requested.port || (await freeLoopbackPort()) };
+  const url = localUrl(config.host, config.port);
   await ensureDatabaseExists(config.database);
-  const { stripe, emulator } = await stripeTarget(config, logger);
+  const { stripe, emulator } = await stripeTarget(config, url, logger);
   let app: INestApplication | undefined;
   try {
     app = await createHttpApp(
@@ -47,22 +51,46 @@ export async function startService(requested: AppConfig): Promise<RunningService
       );
     }
     setupSwagger(app);
-    await app.listen(config.port, '0.0.0.0');
-    if (config.nodeEnv !== 'production') {
-      const seeded = await seedDemoData(app.get<DataSource>(getDataSourceToken()));
-      if (seeded) logger.log('Seeded the demo companies, articles and API keys');
-    }
+    // Before listening: no request may meet a demo key that is about to be switched off.
+    await provideDemoData(app.get<DataSource>(getDataSourceToken()), config, logger);
+    await app.listen(config.port, config.host);
   } catch (error) {
     await app?.close().catch(() => undefined);
     await emulator?.close();
     throw error;
   }
-  return running(app, config.port, emulator, logger);
+  return running(app, url, config.demoData, emulator, logger);
+}
+
+/** Demo data only when asked for: see `AppConfig.demoData`. */
+async function provideDemoData(dataSource: DataSource, config: AppConfig, logger: Logger) {
+  if (!config.demoData) {
+    const disabled = await setDemoKeysActive(dataSource, false);
+    if (disabled > 0) {
+      logger.warn(
+        `Deactivated ${disabled} demo API key(s) found in the database (DEMO_DATA=1 keeps them)`,
+      );
+    }
+    return;
+  }
+  if (await seedDemoData(dataSource))
+    logger.log('Seeded the demo companies, articles and API keys');
+  else await setDemoKeysActive(dataSource, true);
+  if (config.stripe.secretKey) {
+    logger.warn('DEMO_DATA=1: the demo API keys are valid, the platform key for every company');
+  }
+}
+
+/** The URL for this machine: an address that listens on every interface is reached on loopback. */
+function localUrl(host: string, port: number): string {
+  const reachable = host === '0.0.0.0' ? '127.0.0.1' : host === '::' ? '::1' : host;
+  return `http://${reachable.includes(':') ? `[${reachable}]` : reachable}:${port}`;
 }
 
 function running(
   app: INestApplication,
-  port: number,
+  url: string,
+  demoData: boolean,
   emulator: StripeEmulator | undefined,
   logger: Logger,
 ): RunningService {
@@ -73,7 +101,8 @@ function running(
   };
   return {
     app,
-    url: `http://127.0.0.1:${port}`,
+    url,
+    demoData,
     emulator,
     close,
     async shutdown(graceMs = 25_000) {
@@ -90,6 +119,7 @@ function running(
 
 async function stripeTarget(
   config: AppConfig,
+  serviceUrl: string,
   logger: Logger,
 ): Promise<{ stripe: PaymentsStripeOptions; emulator: StripeEmulator | undefined }> {
   if (config.stripe.secretKey) {
@@ -112,8 +142,7 @@ async function stripeTarget(
   const emulator = await startStripeEmulator({
     port: config.emulator.port,
     webhookSecret,
-    webhookUrl:
-      config.emulator.webhookUrl ?? `http://127.0.0.1:${config.port}/payment/stripe/v1/webhook`,
+    webhookUrl: config.emulator.webhookUrl ?? `${serviceUrl}/payment/stripe/v1/webhook`,
   });
   logger.warn(
     `STRIPE_SECRET_KEY is not set: using the Stripe EMULATOR at ${emulator.url} (not real Stripe)`,

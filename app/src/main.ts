@@ -28,7 +28,7 @@ async function main(): Promise<void> {
   });
   console.log(`\nPayments service listening on ${service.url}`);
   console.log(`Swagger UI: ${service.url}/swagger-ui`);
-  if (config.nodeEnv !== 'production') {
+  if (service.demoData) {
     console.log('Create a checkout (demo data):');
     console.log(
       `  curl -s -X POST ${service.url}/payment/stripe/v1/checkout -H 'Content-Type: application/json' -H 'x-api-key: ${salon.apiKey}' -d '${body}'\n`,

@@ -1,28 +1,59 @@
-import { Injectable, type CanActivate, type ExecutionContext } from '@nestjs/common';
+import {
+  Inject,
+  Injectable,
+  Logger,
+  type CanActivate,
+  type ExecutionContext,
+} from '@nestjs/common';
+import { clientIdentity } from '../common/ip-address.js';
 import { findFields } from '../common/request-fields.js';
 import { PaymentsException } from '../errors/payments.exception.js';
+import { PAYMENTS_OPTIONS } from '../payments.module-definition.js';
+import type { PaymentsModuleOptions } from '../payments.options.js';
+import { RATE_LIMIT_STORE, type RateLimitStore } from '../rate-limit/rate-limit.store.js';
+import { rateLimitsOf, retryAfterSeconds, type RateLimits } from '../rate-limit/rate-limits.js';
 import { ApiKeyService, type ApiCaller } from './api-key.service.js';
 
 interface AuthenticatedRequest {
   headers: Record<string, string | string[] | undefined>;
   body?: unknown;
   query?: unknown;
+  /** The client address as the adapter sees it (Express and Fastify honour their trust-proxy setting). */
+  ip?: string;
+  socket?: { remoteAddress?: string };
   apiCaller?: ApiCaller;
 }
 
-/** x-api-key → 401 when missing/unknown; a company key used for another company → 403. */
+/**
+ * x-api-key → 401 when missing/unknown; a company key used for another company → 403. Guessing is
+ * rate limited per client address: after `failedAuthPerAddress` 401s in a window, further requests
+ * without a valid key get 429, while a valid key from the same address keeps working.
+ */
 @Injectable()
 export class ApiKeyGuard implements CanActivate {
-  constructor(private readonly apiKeys: ApiKeyService) {}
+  private readonly logger = new Logger('ApiKeyGuard');
+  private readonly limits: RateLimits;
+
+  constructor(
+    private readonly apiKeys: ApiKeyService,
+    @Inject(PAYMENTS_OPTIONS) options: PaymentsModuleOptions,
+    @Inject(RATE_LIMIT_STORE) private readonly store: RateLimitStore,
+  ) {
+    this.limits = rateLimitsOf(options);
+  }
 
   async canActivate(context: ExecutionContext): Promise<boolean> {
     const request = context.switchToHttp().getRequest<AuthenticatedRequest>();
     const key = request.headers['x-api-key'];
     if (typeof key !== 'string' || key.length === 0 || key.length > 200) {
+      await this.countFailure(request);
       throw new PaymentsException('Unauthorized', 'Send a valid API key in the x-api-key header');
     }
     const caller = await this.apiKeys.identify(key);
-    if (!caller) throw new PaymentsException('Unauthorized', 'The API key is not valid');
+    if (!caller) {
+      await this.countFailure(request);
+      throw new PaymentsException('Unauthorized', 'The API key is not valid');
+    }
     // Every CompanyId the request carries, in the body and the query string alike: the operation
     // binds one of them (a GET reads the query even when a body was sent), so each must be allowed.
     const companyIds = [
@@ -34,5 +65,24 @@ export class ApiKeyGuard implements CanActivate {
     }
     request.apiCaller = caller;
     return true;
+  }
+
+  private async countFailure(request: AuthenticatedRequest): Promise<void> {
+    const { failedAuthPerAddress: limit, windowMs } = this.limits;
+    if (limit <= 0) return;
+    const address = clientIdentity(request.ip ?? request.socket?.remoteAddress);
+    const { hits, resetMs } = await this.store.hit(`auth-fail:${address}`, windowMs);
+    if (hits <= limit) return;
+    if (hits === limit + 1) {
+      this.logger.warn(
+        `${limit} requests without a valid API key from ${address}: further ones get 429 for ${retryAfterSeconds(resetMs)} s`,
+      );
+    }
+    throw new PaymentsException(
+      'TooManyRequests',
+      'Too many requests without a valid API key; retry after the time in Retry-After',
+      [],
+      retryAfterSeconds(resetMs),
+    );
   }
 }

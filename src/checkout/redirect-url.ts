@@ -1,4 +1,4 @@
-import { isIP } from 'node:net';
+import { isPrivateHost } from './private-address.js';
 
 export interface RedirectPolicy {
   production: boolean;
@@ -25,49 +25,21 @@ export function redirectUrlProblem(raw: string, policy: RedirectPolicy): string 
     return 'must be an absolute https URL';
   }
   if (url.username || url.password) return 'must not contain credentials';
-  const host = url.hostname.toLowerCase();
+  // `localhost.` and `shop.example.com.` are the same hosts as without the final dot.
+  const host = url.hostname.toLowerCase().replace(/\.+$/, '');
   const local = LOCAL_HOSTS.has(host);
   if (url.protocol !== 'https:' && !(url.protocol === 'http:' && local && !policy.production)) {
     return 'must use https (plain http only to localhost outside production)';
   }
-  if (isPrivateAddress(host) && !(local && !policy.production)) {
+  if (isPrivateHost(host) && !(local && !policy.production)) {
     return 'must not point at a private, link-local or metadata address';
   }
   if (
     policy.allowlist &&
     !local &&
-    !policy.allowlist.some((allowed) => allowed.toLowerCase() === host)
+    !policy.allowlist.some((allowed) => allowed.toLowerCase().replace(/\.+$/, '') === host)
   ) {
     return `host ${host} is not on the company's redirect allowlist`;
   }
   return undefined;
-}
-
-function isPrivateAddress(host: string): boolean {
-  if (host === 'localhost' || host.endsWith('.localhost') || host === 'metadata.google.internal')
-    return true;
-  const bare = host.replace(/^\[|\]$/g, '');
-  const version = isIP(bare);
-  if (version === 4) {
-    const [a, b] = bare.split('.').map(Number);
-    return (
-      a === 0 ||
-      a === 10 ||
-      a === 127 ||
-      (a === 169 && b === 254) ||
-      (a === 172 && b >= 16 && b <= 31) ||
-      (a === 192 && b === 168) ||
-      (a === 100 && b >= 64 && b <= 127)
-    );
-  }
-  if (version === 6) {
-    return (
-      bare === '::1' ||
-      bare === '::' ||
-      /^f[cd]/.test(bare) ||
-      /^fe[89ab]/.test(bare) ||
-      bare.startsWith('::ffff:')
-    );
-  }
-  return false;
 }

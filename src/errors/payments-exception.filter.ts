@@ -9,6 +9,7 @@ import {
 import { randomUUID } from 'node:crypto';
 import { isDatabaseUnavailable } from '../common/transient-db-error.js';
 import { bodyErrorOf } from '../servicestack/body-parser-errors.js';
+import { boundedErrorBody } from './bounded-error-body.js';
 import { PaymentsException } from './payments.exception.js';
 import type { ErrorBody, ResponseError } from './response-status.js';
 
@@ -18,7 +19,10 @@ interface HttpReply {
   send(body: string): unknown;
 }
 
-/** Maps every error of the module to HTTP and ServiceStack's ResponseStatus; nothing internal leaks. */
+/**
+ * Maps every error of the module to HTTP and ServiceStack's ResponseStatus; nothing internal leaks
+ * and no answer grows past 20 field errors or 32 KB.
+ */
 @Catch()
 export class PaymentsExceptionFilter implements ExceptionFilter {
   private readonly logger = new Logger('Payments');
@@ -28,7 +32,7 @@ export class PaymentsExceptionFilter implements ExceptionFilter {
     const { status, body, retryAfter } = this.describe(exception);
     reply.status(status).header('Content-Type', 'application/json; charset=utf-8');
     if (retryAfter !== undefined) reply.header('Retry-After', String(retryAfter));
-    reply.send(JSON.stringify(body));
+    reply.send(boundedErrorBody(body));
   }
 
   private describe(exception: unknown): { status: number; body: ErrorBody; retryAfter?: number } {

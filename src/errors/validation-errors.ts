@@ -1,4 +1,5 @@
 import type { ValidationError } from 'class-validator';
+import { IS_WELL_FORMED_TEXT } from '../common/well-formed-text.js';
 import { PaymentsException } from './payments.exception.js';
 import type { ResponseError } from './response-status.js';
 
@@ -25,6 +26,7 @@ const SERVICESTACK_CODES: Record<string, string> = {
   isUrl: 'Url',
   whitelistValidation: 'NotAllowed',
   nestedValidation: 'Object',
+  [IS_WELL_FORMED_TEXT]: 'WellFormedText',
 };
 
 export function toResponseErrors(errors: ValidationError[], parentPath = ''): ResponseError[] {

@@ -5,6 +5,7 @@ import { Article, ArticlePrice, type LineItemSnapshot } from '../entities/index.
 import { PaymentsException } from '../errors/payments.exception.js';
 import { PAYMENTS_OPTIONS } from '../payments.module-definition.js';
 import type { PaymentsModuleOptions } from '../payments.options.js';
+import { cartTotal } from './cart-total.js';
 
 export interface ArticleRequest {
   ArticleId: number;
@@ -84,7 +85,7 @@ export class PricingService {
       );
     }
     const snapshot = lineItems.map(({ currency: _currency, ...item }) => item);
-    const amountTotal = snapshot.reduce((sum, item) => sum + item.unitAmount * item.quantity, 0);
+    const amountTotal = cartTotal(snapshot, currency);
     return { currency, amountTotal, lineItems: snapshot };
   }
 

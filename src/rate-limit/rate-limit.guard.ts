@@ -3,8 +3,9 @@ import { createHash } from 'node:crypto';
 import { findField } from '../common/request-fields.js';
 import { PaymentsException } from '../errors/payments.exception.js';
 import { PAYMENTS_OPTIONS } from '../payments.module-definition.js';
-import type { PaymentsModuleOptions, PaymentsRateLimitOptions } from '../payments.options.js';
+import type { PaymentsModuleOptions } from '../payments.options.js';
 import { RATE_LIMIT_STORE, type RateLimitStore } from './rate-limit.store.js';
+import { rateLimitsOf, retryAfterSeconds, type RateLimits } from './rate-limits.js';
 
 interface TrackedRequest {
   headers: Record<string, string | string[] | undefined>;
@@ -20,13 +21,13 @@ const digest = (text: string) => createHash('sha256').update(text).digest('hex')
  */
 @Injectable()
 export class RateLimitGuard implements CanActivate {
-  private readonly limits: Required<Omit<PaymentsRateLimitOptions, 'redisUrl'>>;
+  private readonly limits: RateLimits;
 
   constructor(
     @Inject(PAYMENTS_OPTIONS) options: PaymentsModuleOptions,
     @Inject(RATE_LIMIT_STORE) private readonly store: RateLimitStore,
   ) {
-    this.limits = { perKey: 1200, perPayable: 30, windowMs: 60_000, ...options.rateLimit };
+    this.limits = rateLimitsOf(options);
   }
 
   async canActivate(context: ExecutionContext): Promise<boolean> {
@@ -50,7 +51,7 @@ export class RateLimitGuard implements CanActivate {
         'TooManyRequests',
         'Too many requests; retry after the time in Retry-After',
         [],
-        Math.max(1, Math.ceil(resetMs / 1000)),
+        retryAfterSeconds(resetMs),
       );
     }
   }
@@ -61,5 +62,7 @@ function payableOf(request: TrackedRequest): string | undefined {
     findField(request.body, 'InternalReferenceId') ??
     findField(request.query, 'InternalReferenceId');
   const company = findField(request.body, 'CompanyId') ?? findField(request.query, 'CompanyId');
-  return typeof reference === 'string' ? digest(`${String(company)}\n${reference}`) : undefined;
+  // The exact strings, unambiguously joined: the same identity as the payable's (no case folding,
+  // no trimming), so `abc`, `ABC` and `abc ` are counted apart as they are three payables.
+  return typeof reference === 'string' ? digest(JSON.stringify([company, reference])) : undefined;
 }

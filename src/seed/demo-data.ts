@@ -1,4 +1,4 @@
-import type { DataSource } from 'typeorm';
+import { In, type DataSource } from 'typeorm';
 import { hashApiKey } from '../auth/api-key.service.js';
 import { ApiKey, Article, ArticlePrice, Company } from '../entities/index.js';
 import { toMinorUnits } from '../pricing/minor-units.js';
@@ -127,4 +127,17 @@ export async function seedDemoData(dataSource: DataSource): Promise<boolean> {
     });
   });
   return true;
+}
+
+/**
+ * Turns the demo API keys on or off wherever a database holds them (one seeded by an earlier
+ * `npm start` with the emulator, say): a service that was not asked for demo data must not accept
+ * `demo-platform-key`. Returns how many keys changed.
+ */
+export async function setDemoKeysActive(dataSource: DataSource, active: boolean): Promise<number> {
+  const hashes = [...DEMO_COMPANIES.map((demo) => demo.apiKey), DEMO_PLATFORM_KEY].map(hashApiKey);
+  const result = await dataSource
+    .getRepository(ApiKey)
+    .update({ keyHash: In(hashes), active: !active }, { active });
+  return result.affected ?? 0;
 }

@@ -8,10 +8,14 @@ import {
 import { HttpAdapterHost } from '@nestjs/core';
 import { map, type Observable } from 'rxjs';
 import { PaymentsException } from '../errors/payments.exception.js';
+import { queryStringOf, refuseMalformedText } from './well-formed-wire.js';
 import { FORM_CONTENT_TYPE, markWireSource, parseFormText, restructure } from './wire-sources.js';
 
 interface WireRequest {
   method: string;
+  /** Express keeps the URL as received in originalUrl; Fastify in url. */
+  url?: string;
+  originalUrl?: string;
   headers: Record<string, string | string[] | undefined>;
   query?: Record<string, unknown>;
   body?: unknown;
@@ -26,6 +30,7 @@ const CALLBACK_NAME = /^[A-Za-z0-9_.$]{1,128}$/;
  * `Accept` says (`?format=json` and the `.json` route suffix get it too; another `?format=` is a
  * 406 before anything runs); `?callback=fn` on a GET answers JSONP
  * `fn({...})` as `application/javascript`. Form bodies are read into the shape of a JSON body.
+ * Bodies, forms and query strings that are not UTF-8 are refused before anything binds them.
  */
 @Injectable()
 export class WireFormatInterceptor implements NestInterceptor {
@@ -37,7 +42,15 @@ export class WireFormatInterceptor implements NestInterceptor {
     if (format !== undefined && format.toLowerCase() !== 'json') {
       throw new NotAcceptableException(`Only JSON is served: use ?format=json or leave format out`);
     }
-    readFormBody(request);
+    const isForm = String(request.headers['content-type'] ?? '')
+      .toLowerCase()
+      .startsWith(FORM_CONTENT_TYPE);
+    refuseMalformedText({
+      queryString: queryStringOf(request.originalUrl ?? request.url),
+      formBody: isForm ? request.rawBody?.toString('utf8') : undefined,
+      rawBody: request.rawBody,
+    });
+    if (isForm) readFormBody(request);
     const callback = request.method === 'GET' ? single(request.query?.callback) : undefined;
     if (callback === undefined) return next.handle();
     if (!CALLBACK_NAME.test(callback)) {
@@ -59,8 +72,6 @@ export class WireFormatInterceptor implements NestInterceptor {
 }
 
 function readFormBody(request: WireRequest): void {
-  const contentType = String(request.headers['content-type'] ?? '').toLowerCase();
-  if (!contentType.startsWith(FORM_CONTENT_TYPE)) return;
   const body = request.rawBody
     ? parseFormText(request.rawBody.toString('utf8'))
     : typeof request.body === 'string'

@@ -4,11 +4,15 @@ import Stripe from 'stripe';
 import { PaymentsException } from '../errors/payments.exception.js';
 import { PAYMENTS_OPTIONS } from '../payments.module-definition.js';
 import type { PaymentsModuleOptions } from '../payments.options.js';
+import { eventShapeProblem } from '../webhooks/event-shape.js';
 import { createStripeClient } from './stripe.client.js';
 
 export type CheckoutSession = Stripe.Checkout.Session;
 export type StripeWebhookEvent = Stripe.Event;
 export type CheckoutSessionCreateParams = Stripe.Checkout.SessionCreateParams;
+
+/** Stripe's own default: a signature may be at most five minutes old (or, here, ahead). */
+const SIGNATURE_TOLERANCE_S = 300;
 
 /** The only door to Stripe: every call names the connected account; every write has our key. */
 @Injectable()
@@ -25,21 +29,45 @@ export class StripeGateway {
     ].filter((secret): secret is string => Boolean(secret));
   }
 
-  /** Verifies the signature over the raw bytes with each configured endpoint secret. */
+  /**
+   * Verifies the signature over the raw bytes with each configured endpoint secret, then the
+   * event's shape: the webhook service only ever sees a well-formed event.
+   */
   verifyWebhook(rawBody: Buffer, signature: string | undefined): StripeWebhookEvent {
     if (!signature)
       throw new PaymentsException('InvalidSignature', 'The Stripe-Signature header is missing');
     if (this.webhookSecrets.length === 0) {
       throw new PaymentsException('InvalidSignature', 'No webhook secret is configured');
     }
-    for (const secret of this.webhookSecrets) {
-      try {
-        return this.stripe.webhooks.constructEvent(rawBody, signature, secret);
-      } catch {
-        // try the next endpoint secret
-      }
+    // The SDK refuses signatures older than the tolerance only; one from the future is as suspect.
+    if (signedAfter(signature, Date.now() / 1000 + SIGNATURE_TOLERANCE_S)) {
+      throw new PaymentsException(
+        'InvalidSignature',
+        'The Stripe signature is dated in the future',
+      );
     }
-    throw new PaymentsException('InvalidSignature', 'The Stripe signature is not valid or too old');
+    if (!this.webhookSecrets.some((secret) => this.signatureMatches(rawBody, signature, secret))) {
+      throw new PaymentsException(
+        'InvalidSignature',
+        'The Stripe signature is not valid or too old',
+      );
+    }
+    return wellFormedEvent(rawBody);
+  }
+
+  private signatureMatches(rawBody: Buffer, signature: string, secret: string): boolean {
+    try {
+      return (
+        this.stripe.webhooks.signature?.verifyHeader(
+          rawBody,
+          signature,
+          secret,
+          SIGNATURE_TOLERANCE_S,
+        ) === true
+      );
+    } catch {
+      return false;
+    }
   }
 
   createSession(
@@ -141,4 +169,35 @@ export class StripeGateway {
     }
     return new PaymentsException('StripeError', 'Stripe refused the request');
   }
+}
+
+/** Whether any timestamp (`t=`) of a Stripe-Signature header is later than `limitS`. */
+function signedAfter(signature: string, limitS: number): boolean {
+  return signature
+    .split(',')
+    .map((part) => part.trim())
+    .filter((part) => part.startsWith('t='))
+    .some((part) => Number(part.slice(2)) > limitS);
+}
+
+/** A signed body that is not JSON, or not an event we can process, is a 400: Stripe must not retry it. */
+function wellFormedEvent(rawBody: Buffer): StripeWebhookEvent {
+  let event: unknown;
+  try {
+    event = JSON.parse(rawBody.toString('utf8'));
+  } catch {
+    event = undefined;
+  }
+  const problem =
+    event === undefined
+      ? { field: '', message: 'The event is not valid JSON' }
+      : eventShapeProblem(event);
+  if (problem) {
+    throw new PaymentsException(
+      'ValidationException',
+      `Malformed Stripe event: ${problem.message}`,
+      [{ ErrorCode: 'InvalidEvent', FieldName: problem.field, Message: problem.message }],
+    );
+  }
+  return event as StripeWebhookEvent;
 }

@@ -1,6 +1,6 @@
 import { DataSource } from 'typeorm';
 import { parseDatabaseUrl } from '../../app/src/config/database-url.js';
-import { typeOrmOptions } from '../../app/src/database/typeorm-options.js';
+import { schemaToolOptions, typeOrmOptions } from '../../app/src/database/typeorm-options.js';
 import { hashApiKey } from '../../src/auth/api-key.service.js';
 import { InitialPaymentsSchema1764000000000 } from '../../src/migrations/1764000000000-InitialPaymentsSchema.js';
 import {
@@ -13,6 +13,7 @@ import {
   PAYMENTS_ENTITIES,
   PAYMENTS_MIGRATIONS,
   paymentsEntities,
+  StripeEvent,
 } from '../../src/index.js';
 import {
   createTestDatabase,
@@ -20,6 +21,21 @@ import {
   TEST_DB,
   type TestDatabase,
 } from '../support/test-database.js';
+
+/** Collations exist on MariaDB only; on SQLite these tests are reported as skipped. */
+const onMariaDb = TEST_DB === 'mysql' ? it : it.skip;
+
+/** What `npm run migration:generate` would write for this database: nothing, when it matches. */
+async function pendingSchemaChanges(url: string, options: { entityPrefix?: string } = {}) {
+  const cli = new DataSource({ ...(await schemaToolOptions(parseDatabaseUrl(url))), ...options });
+  await cli.initialize();
+  try {
+    const log = await cli.driver.createSchemaBuilder().log();
+    return log.upQueries.map((query) => query.query);
+  } finally {
+    await cli.destroy();
+  }
+}
 
 describe(`migrations (${TEST_DB})`, () => {
   let db: TestDatabase;
@@ -54,7 +70,7 @@ describe(`migrations (${TEST_DB})`, () => {
       'ValueCard',
       'GiftCard',
     ]);
-    expect(await pendingSchemaChanges(dataSource)).toEqual([]);
+    expect(await pendingSchemaChanges(db.url)).toEqual([]);
   });
 
   it('refuses a duplicate article', async () => {
@@ -124,7 +140,7 @@ describe(`migrations (${TEST_DB})`, () => {
   });
 
   it('migrates down to an empty schema and up again', async () => {
-    for (let i = 0; i < PAYMENTS_MIGRATIONS.length; i++) await dataSource.undoLastMigration();
+    for (const _migration of PAYMENTS_MIGRATIONS) await dataSource.undoLastMigration();
     const tables = await dataSource
       .createQueryRunner()
       .getTables(['payments_companies', 'payments_checkouts', 'payments_payables']);
@@ -174,7 +190,7 @@ describe(`migrations as a guest in a host's database (${TEST_DB})`, () => {
     const runner = current.createQueryRunner();
     expect(await runner.hasTable('companies')).toBe(false);
     await runner.release();
-    expect(await pendingSchemaChanges(current)).toEqual([]);
+    expect(await pendingSchemaChanges(db.url)).toEqual([]);
     await current.destroy();
   });
 
@@ -201,14 +217,123 @@ describe(`migrations as a guest in a host's database (${TEST_DB})`, () => {
       ]);
       expect(host.getMetadata(Company).tableName).toBe(companies);
       expect(await host.getRepository(Company).count()).toBe(0);
-      expect(await pendingSchemaChanges(host)).toEqual([]);
+      expect(await pendingSchemaChanges(db.url, { entityPrefix })).toEqual([]);
       await host.destroy();
     },
   );
 });
 
-/** What `typeorm migration:generate` would write: the schema's drift from the entities. */
-async function pendingSchemaChanges(dataSource: DataSource): Promise<string[]> {
-  const pending = await dataSource.driver.createSchemaBuilder().log();
-  return pending.upQueries.map((query) => query.query);
-}
+/**
+ * Item 8 of issue 10, on a database as the service created them before (MariaDB:
+ * utf8mb4_unicode_ci): after the migrations, identifiers compare as bytes.
+ */
+describe(`byte-exact identifiers on an existing database (${TEST_DB})`, () => {
+  let db: TestDatabase;
+  let dataSource: DataSource;
+  const now = new Date();
+  const companyId = '11111111-1111-4111-8111-111111111111';
+  // ábc precomposed and decomposed, and abc with a trailing space: all different bytes.
+  const references = ['abc', 'ABC', '\u00e1bc', 'a\u0301bc', 'abc '];
+
+  beforeAll(async () => {
+    db = await createTestDatabase({ legacy: true });
+    dataSource = await migratedDataSource(db.url);
+  });
+  afterAll(async () => {
+    await dataSource.destroy();
+    await db.drop();
+  });
+
+  const collations = async (): Promise<string[]> => {
+    const rows: { collation: string }[] = await dataSource.query(
+      `SELECT DISTINCT COLLATION_NAME AS collation FROM information_schema.COLUMNS
+       WHERE TABLE_SCHEMA = DATABASE() AND TABLE_NAME <> 'migrations' AND COLLATION_NAME IS NOT NULL`,
+    );
+    return rows.map((row) => row.collation);
+  };
+  const payable = (internalReferenceId: string, index: number) => ({
+    id: `22222222-2222-4222-8222-${String(index).padStart(12, '0')}`,
+    companyId,
+    internalReferenceId,
+    createdAt: now,
+    updatedAt: now,
+  });
+  const checkout = (index: number, sessionId: string, idempotencyKey: string) => ({
+    id: `44444444-4444-4444-8444-${String(index).padStart(12, '0')}`,
+    payableId: payable('abc', 0).id,
+    companyId,
+    state: 'open' as const,
+    uiMode: 'hosted' as const,
+    stripeSessionId: sessionId,
+    stripeAccountId: 'acct_1',
+    amountTotal: 100,
+    currency: 'sek',
+    lineItems: [],
+    stripeRequest: '{}',
+    idempotencyKey,
+    expiresAt: now,
+    createdAt: now,
+    updatedAt: now,
+  });
+  const event = (eventId: string) => ({ eventId, type: 't', receivedAt: now, processedAt: now });
+
+  it('keeps abc, ABC, ábc (both spellings) and "abc " as five payables, each found by its own bytes', async () => {
+    const repository = dataSource.getRepository(Payable);
+    await repository.insert(references.map(payable));
+    for (const reference of references) {
+      const found = await repository.findBy({ companyId, internalReferenceId: reference });
+      expect(found.map((row) => row.internalReferenceId)).toEqual([reference]);
+    }
+  });
+
+  it('keeps session ids, idempotency keys and event ids that differ only in case apart', async () => {
+    await dataSource
+      .getRepository(Checkout)
+      .insert([checkout(1, 'cs_test_a', 'checkout-k'), checkout(2, 'cs_test_A', 'checkout-K')]);
+    const bySession = await dataSource
+      .getRepository(Checkout)
+      .findBy({ stripeSessionId: 'cs_test_A' });
+    expect(bySession.map((row) => row.idempotencyKey)).toEqual(['checkout-K']);
+    await dataSource
+      .getRepository(StripeEvent)
+      .insert([event('evt_a'), event('evt_A'), event('evt_a ')]);
+    expect(await dataSource.getRepository(StripeEvent).countBy({ eventId: 'evt_a' })).toBe(1);
+  });
+
+  onMariaDb(
+    'converts every text column to the binary NO PAD collation, and down() restores',
+    async () => {
+      expect(await collations()).toEqual(['utf8mb4_nopad_bin']);
+      // Rows that differ only in case cannot stay apart under the old collation: down() needs them gone.
+      await dataSource.getRepository(StripeEvent).clear();
+      await dataSource.getRepository(Checkout).clear();
+      await dataSource.getRepository(Payable).clear();
+      await dataSource.undoLastMigration();
+      expect(await collations()).toEqual(['utf8mb4_unicode_ci']);
+      await dataSource.runMigrations();
+      expect(await collations()).toEqual(['utf8mb4_nopad_bin']);
+      expect(await pendingSchemaChanges(db.url)).toEqual([]);
+    },
+  );
+});
+
+describe(`a database the service creates (${TEST_DB})`, () => {
+  onMariaDb(
+    'compares as bytes from the first table on (utf8mb4_nopad_bin by default)',
+    async () => {
+      const db = await createTestDatabase();
+      const dataSource = new DataSource(await schemaToolOptions(parseDatabaseUrl(db.url)));
+      await dataSource.initialize();
+      try {
+        const [schema]: { collation: string }[] = await dataSource.query(
+          'SELECT DEFAULT_COLLATION_NAME AS collation FROM information_schema.SCHEMATA WHERE SCHEMA_NAME = DATABASE()',
+        );
+        expect(schema.collation).toBe('utf8mb4_nopad_bin');
+        expect(dataSource.options.type).toBe('mariadb');
+      } finally {
+        await dataSource.destroy();
+        await db.drop();
+      }
+    },
+  );
+});

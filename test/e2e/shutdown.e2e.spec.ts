@@ -33,6 +33,7 @@ describe(`graceful shutdown of the service process (${TEST_DB})`, () => {
       env: {
         ...process.env,
         NODE_ENV: 'development',
+        DEMO_DATA: '1', // a real Stripe key: demo data only when asked for
         DB_URL: db.url,
         STRIPE_SECRET_KEY: 'sk_test_x',
         STRIPE_API_URL: emulator.url,

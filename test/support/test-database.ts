@@ -17,8 +17,14 @@ export interface TestDatabase {
   drop(): Promise<void>;
 }
 
-/** A fresh, empty database of the suite's kind (a temp file, or a new MariaDB schema). */
-export async function createTestDatabase(): Promise<TestDatabase> {
+/**
+ * A fresh, empty database of the suite's kind (a temp file, or a new MariaDB schema). `legacy`:
+ * a MariaDB schema as the service created them before identifiers became byte-exact
+ * (`utf8mb4_unicode_ci`), to prove what the migrations do to an existing deployment.
+ */
+export async function createTestDatabase(
+  options: { legacy?: boolean } = {},
+): Promise<TestDatabase> {
   const name = `pt_${process.env.JEST_WORKER_ID ?? 0}_${randomBytes(4).toString('hex')}`;
   if (TEST_DB === 'sqlite') {
     const path = join(tmpdir(), `${name}.sqlite`);
@@ -30,7 +36,8 @@ export async function createTestDatabase(): Promise<TestDatabase> {
     };
   }
   const url = `${MYSQL_BASE}/${name}`;
-  await ensureDatabaseExists(parseDatabaseUrl(url));
+  if (options.legacy) await createLegacyDatabase(name);
+  else await ensureDatabaseExists(parseDatabaseUrl(url));
   return {
     url,
     async drop() {
@@ -42,6 +49,15 @@ export async function createTestDatabase(): Promise<TestDatabase> {
       await connection.end();
     },
   };
+}
+
+async function createLegacyDatabase(name: string): Promise<void> {
+  const { createConnection } = await import('mysql2/promise');
+  const connection = await createConnection({ uri: `${MYSQL_BASE}/` });
+  await connection.query(
+    `CREATE DATABASE \`${name}\` CHARACTER SET utf8mb4 COLLATE utf8mb4_unicode_ci`,
+  );
+  await connection.end();
 }
 
 /** A DataSource on the test database with the module's migrations run. */

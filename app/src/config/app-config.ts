@@ -1,3 +1,4 @@
+import { isIP } from 'node:net';
 import { ConfigError, parseDatabaseUrl, type DatabaseTarget } from './database-url.js';
 
 export { ConfigError };
@@ -7,7 +8,14 @@ export type LogLevel = (typeof LOG_LEVELS)[number];
 
 export interface AppConfig {
   nodeEnv: string;
+  /** The address the service listens on: loopback only unless HOST says otherwise. */
+  host: string;
   port: number;
+  /**
+   * The demo companies and API keys (among them `demo-platform-key`, valid for every company):
+   * only with the bundled emulator (no STRIPE_SECRET_KEY) or when DEMO_DATA=1 asks for them.
+   */
+  demoData: boolean;
   httpAdapter: 'express' | 'fastify';
   database: DatabaseTarget;
   logLevel: LogLevel;
@@ -24,7 +32,13 @@ export interface AppConfig {
   reconcileIntervalMs: number;
   creatingGraceMs: number;
   lockLeaseMarginMs: number;
-  rateLimit: { perKey: number; perPayable: number; windowMs: number; redisUrl: string | undefined };
+  rateLimit: {
+    perKey: number;
+    perPayable: number;
+    failedAuthPerAddress: number;
+    windowMs: number;
+    redisUrl: string | undefined;
+  };
 }
 
 type Env = Record<string, string | undefined>;
@@ -60,7 +74,9 @@ export function loadConfig(env: Env = process.env): AppConfig {
   }
   return {
     nodeEnv,
+    host: host(env.HOST),
     port: integer(env, 'PORT', 3000, 0, 65535),
+    demoData: flag(env, 'DEMO_DATA') || !secretKey,
     httpAdapter,
     database: parseDatabaseUrl(env.DB_URL ?? 'sqlite:./data/payments.sqlite'),
     logLevel,
@@ -82,6 +98,7 @@ export function loadConfig(env: Env = process.env): AppConfig {
     rateLimit: {
       perKey: integer(env, 'RATE_LIMIT_PER_KEY', 1200, 0, 10_000_000),
       perPayable: integer(env, 'RATE_LIMIT_PER_PAYABLE', 30, 0, 10_000_000),
+      failedAuthPerAddress: integer(env, 'RATE_LIMIT_FAILED_AUTH_PER_ADDRESS', 20, 0, 10_000_000),
       windowMs: integer(env, 'RATE_LIMIT_WINDOW_MS', 60_000, 1_000, 86_400_000),
       redisUrl: redisUrl(env.REDIS_URL),
     },
@@ -98,6 +115,22 @@ function integer(env: Env, name: string, fallback: number, min: number, max: num
   const value = Number(raw);
   if (!Number.isInteger(value) || value < min || value > max) {
     throw new ConfigError(`${name}: expected an integer from ${min} to ${max}, got "${raw}"`);
+  }
+  return value;
+}
+
+function flag(env: Env, name: string): boolean {
+  const raw = optional(env[name])?.toLowerCase();
+  if (raw === undefined || raw === '0' || raw === 'false') return false;
+  if (raw === '1' || raw === 'true') return true;
+  throw new ConfigError(`${name}: expected 1 or 0, got "${raw}"`);
+}
+
+/** An IP address (0.0.0.0 or :: for every interface) or a host name such as localhost. */
+function host(raw: string | undefined): string {
+  const value = optional(raw) ?? '127.0.0.1';
+  if (isIP(value) === 0 && !/^[A-Za-z0-9]([A-Za-z0-9.-]{0,252})$/.test(value)) {
+    throw new ConfigError(`HOST: expected an IP address or a host name, got "${value}"`);
   }
   return value;
 }

@@ -4,10 +4,10 @@ export type DatabaseTarget =
   | { kind: 'sqlite'; path: string }
   | {
       kind: 'mysql';
-      /** `mariadb://` says the server is MariaDB: TypeORM reads its schema slightly differently. */
-      flavor: 'mysql' | 'mariadb';
       url: string;
       database: string;
+      /** The server's dialect when known: a `mariadb://` URL, or asked by `ensureDatabaseExists`. */
+      dialect?: 'mysql' | 'mariadb';
     };
 
 export class ConfigError extends Error {}
@@ -33,9 +33,9 @@ export function parseDatabaseUrl(raw: string): DatabaseTarget {
         'DB_URL: mysql URL needs a host and a database name, e.g. mysql://root@127.0.0.1:3306/payments',
       );
     }
-    const flavor = url.protocol === 'mariadb:' ? 'mariadb' : 'mysql';
+    const dialect = url.protocol === 'mariadb:' ? 'mariadb' : undefined;
     url.protocol = 'mysql:';
-    return { kind: 'mysql', flavor, url: url.toString(), database };
+    return { kind: 'mysql', url: url.toString(), database, ...(dialect && { dialect }) };
   }
   throw new ConfigError(
     `DB_URL: unsupported scheme "${raw.split(':')[0]}" (use sqlite:<path> or mysql://user:pass@host:port/db)`,

@@ -1,5 +1,6 @@
 import { ApiProperty } from '@nestjs/swagger';
 import { IsString, Length } from 'class-validator';
+import { IsWellFormedText } from '../../common/well-formed-text.js';
 import { CompanyIdProperty } from './shared-properties.js';
 
 export class GetStripeCheckoutV1CheckoutStatus {
@@ -9,6 +10,7 @@ export class GetStripeCheckoutV1CheckoutStatus {
   @ApiProperty({ description: 'The checkout session id', required: true, example: 'cs_test_...' })
   @IsString()
   @Length(1, 255)
+  @IsWellFormedText()
   SessionId: string;
 }
 

@@ -1,6 +1,7 @@
 import { applyDecorators } from '@nestjs/common';
 import { ApiProperty } from '@nestjs/swagger';
 import { IsNotEmpty, IsString, IsUUID, Length } from 'class-validator';
+import { IsWellFormedText } from '../../common/well-formed-text.js';
 
 const DEMO_COMPANY = '3fa85f64-5717-4562-b3fc-2c963f66afa6';
 
@@ -15,6 +16,7 @@ export const CompanyIdProperty = () =>
     }),
     IsNotEmpty(),
     IsUUID('all'),
+    IsWellFormedText(),
   );
 
 /** `InternalReferenceId`: the payable entity, 1..100 characters. */
@@ -29,4 +31,5 @@ export const InternalReferenceIdProperty = () =>
     }),
     IsString(),
     Length(1, 100),
+    IsWellFormedText(),
   );

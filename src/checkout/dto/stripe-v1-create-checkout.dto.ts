@@ -12,6 +12,7 @@ import {
   MaxLength,
   ValidateNested,
 } from 'class-validator';
+import { IsWellFormedText } from '../../common/well-formed-text.js';
 import { ArticleToCreate } from './article-to-create.dto.js';
 import { CompanyIdProperty, InternalReferenceIdProperty } from './shared-properties.js';
 
@@ -42,6 +43,7 @@ export class StripeV1CreateCheckout {
   @Transform(upperCase)
   @IsNotEmpty()
   @IsISO31661Alpha2()
+  @IsWellFormedText()
   CountryCode: string;
 
   @ApiProperty({
@@ -74,6 +76,7 @@ export class StripeV1CreateCheckout {
   @IsOptional()
   @IsString()
   @MaxLength(2048)
+  @IsWellFormedText()
   ConfirmationUrl?: string;
 
   @ApiProperty({
@@ -86,6 +89,7 @@ export class StripeV1CreateCheckout {
   @IsOptional()
   @IsString()
   @MaxLength(2048)
+  @IsWellFormedText()
   CancelUrl?: string;
 
   @ApiProperty({
@@ -97,5 +101,6 @@ export class StripeV1CreateCheckout {
   })
   @Transform(uiMode)
   @IsIn(UI_MODES)
+  @IsWellFormedText()
   UiMode: UiModeValue = 'hosted';
 }
