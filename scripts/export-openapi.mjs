@@ -29,7 +29,7 @@ const config = loadConfig({
 const stripe = { secretKey: 'sk_test_openapi_export', apiUrl: 'http://127.0.0.1:9' };
 const app = await NestFactory.create(AppModule.forConfig(config, stripe), { logger: false });
 try {
-  const document = buildOpenApiDocument(app);
+  const document = await buildOpenApiDocument(app);
   const { default: SwaggerParser } = await import('@apidevtools/swagger-parser');
   await SwaggerParser.validate(JSON.parse(JSON.stringify(document)));
   const file = join(root, 'openapi.json');

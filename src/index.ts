@@ -1,6 +1,14 @@
+// The module, its options and the routes a host may switch on.
 export { PaymentsModule } from './payments.module.js';
 export { PAYMENTS_OPTIONS } from './payments.module-definition.js';
-export type { PaymentsModuleOptions, PaymentsStripeOptions } from './payments.options.js';
+export type {
+  PaymentsModuleOptions,
+  PaymentsRateLimitOptions,
+  PaymentsStripeOptions,
+} from './payments.options.js';
+export type { PaymentsModuleSwitches } from './payments-module-switches.js';
+
+// Its tables, in the host's DataSource.
 export {
   ApiKey,
   Article,
@@ -8,28 +16,52 @@ export {
   ArticleType,
   Checkout,
   Company,
+  DEFAULT_TABLE_PREFIX,
   Payable,
   PAYMENTS_ENTITIES,
-  DEFAULT_TABLE_PREFIX,
   paymentsEntities,
-  type PaymentsTablesOptions,
   StripeEvent,
+  type CheckoutState,
+  type PaymentsTablesOptions,
 } from './entities/index.js';
 export { PAYMENTS_MIGRATIONS } from './migrations/index.js';
 export { NO_PAD_BINARY_COLLATIONS } from './migrations/1764100000000-ByteExactIdentifiers.js';
-export { StripeGateway } from './stripe/stripe.gateway.js';
+
+// Calling it from code.
+export { CheckoutService } from './checkout/checkout.service.js';
+export { PaymentsAdminService } from './admin/payments-admin.service.js';
+export type {
+  ApiKeyInput,
+  ArticleInput,
+  ArticlePriceInput,
+  CompanyInput,
+} from './admin/admin-input.js';
+export {
+  ReconciliationService,
+  type ReconciliationReport,
+} from './reconciliation/reconciliation.service.js';
 export { ReadinessService } from './health/readiness.service.js';
-export { StripeV1CreateCheckout } from './checkout/dto/stripe-v1-create-checkout.dto.js';
+
+// The wire contract: request DTOs, responses, errors.
 export { ArticleToCreate } from './checkout/dto/article-to-create.dto.js';
+export {
+  GetStripeCheckoutV1CheckoutStatus,
+  StripeCheckoutStatusQueryResponse,
+} from './checkout/dto/get-stripe-checkout-v1-checkout-status.dto.js';
+export { GetStripeV1Checkout } from './checkout/dto/get-stripe-v1-checkout.dto.js';
 export { StripeCheckoutQueryResponse } from './checkout/dto/stripe-checkout-query-response.dto.js';
-export { PaymentsException } from './errors/payments.exception.js';
-export { seedDemoData, setDemoKeysActive } from './seed/demo-data.js';
-export { PaymentsExceptionFilter } from './errors/payments-exception.filter.js';
-export { useServiceStackBodyParsers } from './servicestack/body-parser-errors.js';
+export { StripeV1CreateCheckout } from './checkout/dto/stripe-v1-create-checkout.dto.js';
+export { PaymentsException, type ErrorCode } from './errors/payments.exception.js';
+export type { ErrorBody, ResponseError, ResponseStatus } from './errors/response-status.js';
+
+// What a host supplies: its own authentication.
+export type { PaymentsAuthGuard, PaymentsCaller } from './auth/payments-caller.js';
+
+// ServiceStack's wire format for a host's own operations, and for a whole app.
+export { OperationRequest } from './servicestack/operation-request.js';
 export { ServiceStackOperation } from './servicestack/servicestack-operation.decorator.js';
-export type { PredefinedRoutesSwitch } from './servicestack/predefined-routes.js';
-export { ReconciliationService } from './reconciliation/reconciliation.service.js';
-export { setupSwagger, buildOpenApiDocument } from './swagger/setup-swagger.js';
-export { DEMO_COMPANIES, DEMO_PLATFORM_KEY } from './seed/demo-data.js';
-export { BODY_LIMIT_BYTES } from './servicestack/body-parser-errors.js';
-export type { ErrorBody, ResponseStatus, ResponseError } from './errors/response-status.js';
+export { BODY_LIMIT_BYTES, useServiceStackBodyParsers } from './servicestack/body-parser-errors.js';
+export { useServiceStackErrors } from './servicestack/app-wide-errors.js';
+
+// The OpenAPI document and Swagger UI (with the optional peer @nestjs/swagger).
+export { buildOpenApiDocument, setupSwagger } from './swagger/setup-swagger.js';

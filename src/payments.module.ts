@@ -4,7 +4,7 @@ import { TypeOrmModule } from '@nestjs/typeorm';
 import { PaymentsAdminService } from './admin/payments-admin.service.js';
 import { ApiKeyGuard } from './auth/api-key.guard.js';
 import { ApiKeyService } from './auth/api-key.service.js';
-import { PaymentsAuthGuard } from './auth/payments-auth.guard.js';
+import { OperationAuthGuard } from './auth/operation-auth.guard.js';
 import { CheckoutQueryService } from './checkout/checkout-query.service.js';
 import { CheckoutSyncService } from './checkout/checkout-sync.service.js';
 import { CheckoutService } from './checkout/checkout.service.js';
@@ -15,7 +15,6 @@ import { PaymentsDb } from './database/payments-db.js';
 import { StripeCheckoutController } from './checkout/stripe-checkout.controller.js';
 import { CompanyService } from './companies/company.service.js';
 import { PAYMENTS_ENTITIES } from './entities/index.js';
-import { HealthController } from './health/health.controller.js';
 import { ReadinessService } from './health/readiness.service.js';
 import {
   PAYMENTS_ASYNC_OPTIONS_TYPE,
@@ -25,7 +24,7 @@ import {
 } from './payments.module-definition.js';
 import type { PaymentsModuleOptions } from './payments.options.js';
 import { PricingService } from './pricing/pricing.service.js';
-import { RateLimitGuard } from './rate-limit/rate-limit.guard.js';
+import { RateLimiter } from './rate-limit/rate-limiter.js';
 import {
   MemoryRateLimitStore,
   RATE_LIMIT_STORE,
@@ -34,21 +33,21 @@ import {
 import { ReconciliationScheduler } from './reconciliation/reconciliation.scheduler.js';
 import { ReconciliationService } from './reconciliation/reconciliation.service.js';
 import { ServiceStackOperationRegistry } from './servicestack/operation-registry.js';
-import {
-  withPredefinedRoutes,
-  type PredefinedRoutesSwitch,
-} from './servicestack/predefined-routes.js';
+import { OperationRequestPipe } from './servicestack/operation-request.pipe.js';
+import { withSwitches, type PaymentsModuleSwitches } from './payments-module-switches.js';
 import { StripeGateway } from './stripe/stripe.gateway.js';
 import { StripeWebhookController } from './webhooks/stripe-webhook.controller.js';
 import { StripeWebhookService } from './webhooks/stripe-webhook.service.js';
 
 @Module({
   imports: [TypeOrmModule.forFeature(PAYMENTS_ENTITIES)],
-  controllers: [HealthController, StripeCheckoutController, StripeWebhookController],
+  controllers: [StripeCheckoutController, StripeWebhookController],
   providers: [
+    // Also a provider: the predefined routes run its operations through ExternalContextCreator.
+    StripeCheckoutController,
     ApiKeyService,
     ApiKeyGuard,
-    PaymentsAuthGuard,
+    OperationAuthGuard,
     CompanyService,
     PricingService,
     PaymentsDb,
@@ -64,7 +63,8 @@ import { StripeWebhookService } from './webhooks/stripe-webhook.service.js';
     ReconciliationScheduler,
     StripeGateway,
     ReadinessService,
-    RateLimitGuard,
+    RateLimiter,
+    OperationRequestPipe,
     DiscoveryService,
     ServiceStackOperationRegistry,
     {
@@ -72,7 +72,7 @@ import { StripeWebhookService } from './webhooks/stripe-webhook.service.js';
       inject: [PAYMENTS_OPTIONS],
       useFactory: ({ rateLimit }: PaymentsModuleOptions) =>
         rateLimit?.redisUrl
-          ? new RedisRateLimitStore(rateLimit.redisUrl)
+          ? RedisRateLimitStore.connect(rateLimit.redisUrl)
           : new MemoryRateLimitStore(),
     },
   ],
@@ -85,13 +85,15 @@ import { StripeWebhookService } from './webhooks/stripe-webhook.service.js';
   ],
 })
 export class PaymentsModule extends PaymentsConfigurableModule {
-  static override forRoot(options: typeof PAYMENTS_OPTIONS_TYPE): DynamicModule {
-    return withPredefinedRoutes(super.forRoot(options), options.predefinedRoutes);
+  static override forRoot(
+    options: typeof PAYMENTS_OPTIONS_TYPE & PaymentsModuleSwitches,
+  ): DynamicModule {
+    return withSwitches(super.forRoot(options), options);
   }
 
   static override forRootAsync(
-    options: typeof PAYMENTS_ASYNC_OPTIONS_TYPE & PredefinedRoutesSwitch,
+    options: typeof PAYMENTS_ASYNC_OPTIONS_TYPE & PaymentsModuleSwitches,
   ): DynamicModule {
-    return withPredefinedRoutes(super.forRootAsync(options), options.predefinedRoutes);
+    return withSwitches(super.forRootAsync(options), options);
   }
 }

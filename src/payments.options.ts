@@ -1,4 +1,5 @@
-import type { CanActivate, Type } from '@nestjs/common';
+import type { Type } from '@nestjs/common';
+import type { PaymentsAuthGuard } from './auth/payments-caller.js';
 
 export interface PaymentsStripeOptions {
   /** `sk_test_...`/`sk_live_...`; the emulator accepts any `sk_test_` key. */
@@ -34,10 +35,8 @@ export interface PaymentsModuleOptions {
   stripe: PaymentsStripeOptions;
   /** Plain-http redirect URLs to localhost are refused in production. */
   production?: boolean;
-  /** ServiceStack's `/api/{Dto}` and `/json/reply/{Dto}` routes; default true. */
-  predefinedRoutes?: boolean;
   /** Replaces the x-api-key guard on every operation (not on the webhook). */
-  authGuard?: Type<CanActivate>;
+  authGuard?: Type<PaymentsAuthGuard>;
   rateLimit?: PaymentsRateLimitOptions;
   /**
    * How long companies, prices and API keys are cached per instance; a change in the database

@@ -14,6 +14,9 @@ export class AppModule {
       imports: [
         TypeOrmModule.forRoot({ ...typeOrmOptions(config.database), migrationsRun: true }),
         PaymentsModule.forRoot({
+          // The standalone service is the whole app: health and ServiceStack's predefined routes on.
+          health: true,
+          predefinedRoutes: true,
           stripe,
           production: config.nodeEnv === 'production',
           reconcileIntervalMs: config.reconcileIntervalMs,

@@ -1,8 +1,6 @@
 import 'reflect-metadata';
 import { Logger, type INestApplication, type LogLevel } from '@nestjs/common';
 import { randomBytes } from 'node:crypto';
-import { getDataSourceToken } from '@nestjs/typeorm';
-import type { DataSource } from 'typeorm';
 import { AppModule } from './app.module.js';
 import type { AppConfig } from './config/app-config.js';
 import { sqlStatsEnabled, sqlStatsSnapshot } from './database/query-counter.js';
@@ -10,7 +8,8 @@ import { ensureDatabaseExists } from './database/typeorm-options.js';
 import { freeLoopbackPort } from './free-port.js';
 import { createHttpApp } from './http-app.js';
 import { HttpDrain } from './http-drain.js';
-import { ReadinessService, seedDemoData, setDemoKeysActive } from 'bokamera-payments';
+import { PaymentsAdminService, ReadinessService } from 'bokamera-payments';
+import { provideDemoData } from './demo-data.js';
 import type { PaymentsStripeOptions } from 'bokamera-payments';
 import { startStripeEmulator, type StripeEmulator } from '@bokamera-payments/stripe-emulator';
 import { setupSwagger } from 'bokamera-payments';
@@ -50,9 +49,9 @@ export async function startService(requested: AppConfig): Promise<RunningService
         http.reply(res, sqlStatsSnapshot(), 200),
       );
     }
-    setupSwagger(app);
+    await setupSwagger(app);
     // Before listening: no request may meet a demo key that is about to be switched off.
-    await provideDemoData(app.get<DataSource>(getDataSourceToken()), config, logger);
+    await demoData(app, config, logger);
     await app.listen(config.port, config.host);
   } catch (error) {
     await app?.close().catch(() => undefined);
@@ -63,20 +62,13 @@ export async function startService(requested: AppConfig): Promise<RunningService
 }
 
 /** Demo data only when asked for: see `AppConfig.demoData`. */
-async function provideDemoData(dataSource: DataSource, config: AppConfig, logger: Logger) {
-  if (!config.demoData) {
-    const disabled = await setDemoKeysActive(dataSource, false);
-    if (disabled > 0) {
-      logger.warn(
-        `Deactivated ${disabled} demo API key(s) found in the database (DEMO_DATA=1 keeps them)`,
-      );
-    }
-    return;
+async function demoData(app: INestApplication, config: AppConfig, logger: Logger) {
+  const outcome = await provideDemoData(app.get(PaymentsAdminService), config.demoData);
+  if (outcome === 'seeded') logger.log('Seeded the demo companies, articles and API keys');
+  if (outcome === 'disabled') {
+    logger.warn('Deactivated the demo API keys found in the database (DEMO_DATA=1 keeps them)');
   }
-  if (await seedDemoData(dataSource))
-    logger.log('Seeded the demo companies, articles and API keys');
-  else await setDemoKeysActive(dataSource, true);
-  if (config.stripe.secretKey) {
+  if (config.demoData && config.stripe.secretKey) {
     logger.warn('DEMO_DATA=1: the demo API keys are valid, the platform key for every company');
   }
 }

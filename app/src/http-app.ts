@@ -5,8 +5,11 @@ import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fa
 import helmet from 'helmet';
 import type { FastifyError, FastifyReply } from 'fastify';
 import type { Server } from 'node:http';
-import { PaymentsExceptionFilter } from 'bokamera-payments';
-import { BODY_LIMIT_BYTES, useServiceStackBodyParsers } from 'bokamera-payments';
+import {
+  BODY_LIMIT_BYTES,
+  useServiceStackBodyParsers,
+  useServiceStackErrors,
+} from 'bokamera-payments';
 import { answerClientError, answerFrameworkError, responseStatusJson } from './protocol-errors.js';
 
 export type HttpAdapterKind = 'express' | 'fastify';
@@ -91,7 +94,7 @@ export async function createHttpApp(
       const refused = refusal(request);
       if (refused) await reply.code(refused.status).type(JSON_TYPE).send(refused.body);
     });
-    app.useGlobalFilters(new PaymentsExceptionFilter());
+    useServiceStackErrors(app);
     return app;
   }
   const app = await NestFactory.create(module, { rawBody: true, logger });
@@ -105,6 +108,6 @@ export async function createHttpApp(
     else next();
   });
   useServiceStackBodyParsers(app);
-  app.useGlobalFilters(new PaymentsExceptionFilter());
+  useServiceStackErrors(app);
   return app;
 }

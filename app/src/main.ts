@@ -1,6 +1,6 @@
 import { ConfigError, loadConfig } from './config/app-config.js';
 import { startService, type RunningService } from './bootstrap.js';
-import { DEMO_COMPANIES } from 'bokamera-payments';
+import { DEMO_COMPANIES } from './demo-data.js';
 
 async function main(): Promise<void> {
   let config;

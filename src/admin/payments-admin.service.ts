@@ -86,28 +86,44 @@ export class PaymentsAdminService {
     this.pricing.invalidate();
   }
 
-  /** A new API key, returned this once: only its SHA-256 is stored. */
+  /**
+   * A new API key, returned this once: only its SHA-256 is stored. An imported `key` that exists
+   * already (for the same company) is switched on again instead.
+   */
   async createApiKey(input: ApiKeyInput): Promise<{ Key: string }> {
     checkApiKey(input);
     const key = input.key ?? `bkp_${randomBytes(32).toString('base64url')}`;
+    const keyHash = hashApiKey(key);
     await this.db.transaction(async (m) => {
       if (input.companyId !== null) await this.requireCompany(m, input.companyId);
-      await m.getRepository(ApiKey).insert({
-        keyHash: hashApiKey(key),
-        name: input.name,
-        companyId: input.companyId,
-        active: true,
-        createdAt: new Date(),
-      });
+      const keys = m.getRepository(ApiKey);
+      const existing = await keys.findOneBy({ keyHash });
+      if (existing && existing.companyId !== input.companyId) {
+        throw PaymentsException.field(
+          'ValidationException',
+          'key',
+          'key belongs to another company',
+        );
+      }
+      if (existing) await keys.update({ id: existing.id }, { name: input.name, active: true });
+      else {
+        await keys.insert({
+          keyHash,
+          name: input.name,
+          companyId: input.companyId,
+          active: true,
+          createdAt: new Date(),
+        });
+      }
     });
     this.apiKeys.invalidate();
     return { Key: key };
   }
 
-  /** The key stops working at once here, and within the cache TTL elsewhere. */
+  /** The key stops working at once here, and within the cache TTL elsewhere; false if it was not active. */
   async revokeApiKey(key: string): Promise<boolean> {
     const { affected } = await this.db.run((m) =>
-      m.getRepository(ApiKey).update({ keyHash: hashApiKey(key) }, { active: false }),
+      m.getRepository(ApiKey).update({ keyHash: hashApiKey(key), active: true }, { active: false }),
     );
     this.apiKeys.invalidate();
     return (affected ?? 0) > 0;

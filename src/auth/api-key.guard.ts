@@ -1,36 +1,27 @@
-import {
-  Inject,
-  Injectable,
-  Logger,
-  type CanActivate,
-  type ExecutionContext,
-} from '@nestjs/common';
+import { Inject, Injectable, Logger, type ExecutionContext } from '@nestjs/common';
 import { clientIdentity } from '../common/ip-address.js';
-import { findFields } from '../common/request-fields.js';
 import { PaymentsException } from '../errors/payments.exception.js';
 import { PAYMENTS_OPTIONS } from '../payments.module-definition.js';
 import type { PaymentsModuleOptions } from '../payments.options.js';
 import { RATE_LIMIT_STORE, type RateLimitStore } from '../rate-limit/rate-limit.store.js';
 import { rateLimitsOf, retryAfterSeconds, type RateLimits } from '../rate-limit/rate-limits.js';
-import { ApiKeyService, type ApiCaller } from './api-key.service.js';
+import { ApiKeyService } from './api-key.service.js';
+import type { PaymentsAuthGuard, PaymentsCaller } from './payments-caller.js';
 
-interface AuthenticatedRequest {
+interface KeyedRequest {
   headers: Record<string, string | string[] | undefined>;
-  body?: unknown;
-  query?: unknown;
   /** The client address as the adapter sees it (Express and Fastify honour their trust-proxy setting). */
   ip?: string;
   socket?: { remoteAddress?: string };
-  apiCaller?: ApiCaller;
 }
 
 /**
- * x-api-key → 401 when missing/unknown; a company key used for another company → 403. Guessing is
- * rate limited per client address: after `failedAuthPerAddress` 401s in a window, further requests
+ * The module's own authentication: `x-api-key`, a company key or a platform key. Guessing is rate
+ * limited per client address: after `failedAuthPerAddress` 401s in a window, further requests
  * without a valid key get 429, while a valid key from the same address keeps working.
  */
 @Injectable()
-export class ApiKeyGuard implements CanActivate {
+export class ApiKeyGuard implements PaymentsAuthGuard {
   private readonly logger = new Logger('ApiKeyGuard');
   private readonly limits: RateLimits;
 
@@ -42,8 +33,8 @@ export class ApiKeyGuard implements CanActivate {
     this.limits = rateLimitsOf(options);
   }
 
-  async canActivate(context: ExecutionContext): Promise<boolean> {
-    const request = context.switchToHttp().getRequest<AuthenticatedRequest>();
+  async authenticate(context: ExecutionContext): Promise<PaymentsCaller> {
+    const request = context.switchToHttp().getRequest<KeyedRequest>();
     const key = request.headers['x-api-key'];
     if (typeof key !== 'string' || key.length === 0 || key.length > 200) {
       await this.countFailure(request);
@@ -54,20 +45,13 @@ export class ApiKeyGuard implements CanActivate {
       await this.countFailure(request);
       throw new PaymentsException('Unauthorized', 'The API key is not valid');
     }
-    // Every CompanyId the request carries, in the body and the query string alike: the operation
-    // binds one of them (a GET reads the query even when a body was sent), so each must be allowed.
-    const companyIds = [
-      ...findFields(request.body, 'CompanyId'),
-      ...findFields(request.query, 'CompanyId'),
-    ];
-    if (caller.companyId !== null && companyIds.some((id) => id !== caller.companyId)) {
-      throw new PaymentsException('Forbidden', 'This API key is not allowed for that company');
-    }
-    request.apiCaller = caller;
-    return true;
+    return {
+      id: `api-key:${caller.keyId}`,
+      companies: caller.companyId === null ? '*' : [caller.companyId],
+    };
   }
 
-  private async countFailure(request: AuthenticatedRequest): Promise<void> {
+  private async countFailure(request: KeyedRequest): Promise<void> {
     const { failedAuthPerAddress: limit, windowMs } = this.limits;
     if (limit <= 0) return;
     const address = clientIdentity(request.ip ?? request.socket?.remoteAddress);

@@ -11,7 +11,7 @@ import { toQueryResponse } from './checkout-response.js';
 import { CheckoutStore } from './checkout-store.js';
 import { CheckoutSyncService } from './checkout-sync.service.js';
 import type { StripeCheckoutQueryResponse } from './dto/stripe-checkout-query-response.dto.js';
-import { validRequest } from '../payments-validation.pipe.js';
+import { validRequest } from '../servicestack/operation-request.pipe.js';
 import { CheckoutQueryService } from './checkout-query.service.js';
 import {
   GetStripeCheckoutV1CheckoutStatus,

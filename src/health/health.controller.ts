@@ -6,7 +6,6 @@ import {
   ServiceUnavailableException,
   UseFilters,
 } from '@nestjs/common';
-import { ApiExcludeController } from '@nestjs/swagger';
 import { InjectDataSource } from '@nestjs/typeorm';
 import type { DataSource } from 'typeorm';
 import { TtlCache } from '../common/ttl-cache.js';
@@ -16,6 +15,7 @@ import { PAYMENTS_OPTIONS } from '../payments.module-definition.js';
 import type { PaymentsModuleOptions } from '../payments.options.js';
 import { StripeGateway } from '../stripe/stripe.gateway.js';
 import { ReadinessService } from './readiness.service.js';
+import { Docs } from '../swagger/docs.js';
 
 const DATABASE_TIMEOUT_MS = 2_000;
 const STRIPE_TIMEOUT_MS = 2_000;
@@ -26,7 +26,7 @@ export interface HealthDetails {
   Stripe: 'ok' | 'unreachable';
 }
 
-@ApiExcludeController()
+@Docs((s) => s.ApiExcludeController())
 @UseFilters(PaymentsExceptionFilter)
 @Controller('health')
 export class HealthController {

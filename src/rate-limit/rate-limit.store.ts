@@ -1,5 +1,5 @@
 import { Logger, type OnApplicationShutdown } from '@nestjs/common';
-import { Redis } from 'ioredis';
+import type { Redis } from 'ioredis';
 
 export interface WindowCount {
   hits: number;
@@ -51,16 +51,27 @@ return { hits, redis.call('PTTL', KEYS[1]) }`;
  */
 export class RedisRateLimitStore implements RateLimitStore, OnApplicationShutdown {
   private readonly logger = new Logger('RateLimit');
-  private readonly redis: Redis;
 
-  constructor(url: string) {
-    this.redis = new Redis(url, {
-      enableOfflineQueue: false,
-      maxRetriesPerRequest: 1,
-      commandTimeout: 500,
-      keyPrefix: 'payments:rate:',
-    });
+  private constructor(private readonly redis: Redis) {
     this.redis.on('error', (error: Error) => this.logger.warn(`Redis: ${error.message}`));
+  }
+
+  /** `ioredis` is loaded only here: an optional peer, needed only with `rateLimit.redisUrl`. */
+  static async connect(url: string): Promise<RedisRateLimitStore> {
+    let ioredis: { Redis: typeof Redis };
+    try {
+      ioredis = await import('ioredis');
+    } catch {
+      throw new Error('rateLimit.redisUrl needs ioredis: npm install ioredis');
+    }
+    return new RedisRateLimitStore(
+      new ioredis.Redis(url, {
+        enableOfflineQueue: false,
+        maxRetriesPerRequest: 1,
+        commandTimeout: 500,
+        keyPrefix: 'payments:rate:',
+      }),
+    );
   }
 
   async hit(key: string, windowMs: number): Promise<WindowCount> {

@@ -1,55 +1,75 @@
 import { applyDecorators } from '@nestjs/common';
-import { ApiExtraModels, ApiProperty, ApiPropertyOptional, ApiResponse } from '@nestjs/swagger';
+import { Docs } from '../swagger/docs.js';
 
 /** ServiceStack's `ResponseError`: one failing field. */
 export class ResponseError {
-  @ApiProperty({
-    description: 'Machine-readable code, e.g. NotEmpty, InclusiveBetween',
-    example: 'InclusiveBetween',
-  })
+  @Docs((s) =>
+    s.ApiProperty({
+      description: 'Machine-readable code, e.g. NotEmpty, InclusiveBetween',
+      example: 'InclusiveBetween',
+    }),
+  )
   ErrorCode: string;
 
-  @ApiProperty({
-    description: 'The request property, PascalCase; nested: Articles[0].Quantity',
-    example: 'Articles[0].Quantity',
-  })
+  @Docs((s) =>
+    s.ApiProperty({
+      description: 'The request property, PascalCase; nested: Articles[0].Quantity',
+      example: 'Articles[0].Quantity',
+    }),
+  )
   FieldName: string;
 
-  @ApiProperty({
-    description: 'Human-readable message',
-    example: 'Quantity must not be less than 1',
-  })
+  @Docs((s) =>
+    s.ApiProperty({
+      description: 'Human-readable message',
+      example: 'Quantity must not be less than 1',
+    }),
+  )
   Message: string;
 
-  @ApiPropertyOptional({ type: 'object', additionalProperties: { type: 'string' } })
+  @Docs((s) => s.ApiPropertyOptional({ type: 'object', additionalProperties: { type: 'string' } }))
   Meta?: Record<string, string>;
 }
 
 /** ServiceStack's `ResponseStatus`. */
 export class ResponseStatus {
-  @ApiProperty({ description: 'Machine-readable code of the error', example: 'InclusiveBetween' })
+  @Docs((s) =>
+    s.ApiProperty({
+      description: 'Machine-readable code of the error',
+      example: 'InclusiveBetween',
+    }),
+  )
   ErrorCode: string;
 
-  @ApiProperty({
-    description: 'Human-readable message',
-    example: 'Quantity must not be less than 1',
-  })
+  @Docs((s) =>
+    s.ApiProperty({
+      description: 'Human-readable message',
+      example: 'Quantity must not be less than 1',
+    }),
+  )
   Message: string;
 
-  @ApiProperty({ type: [ResponseError], description: 'One entry per failing field (may be empty)' })
+  @Docs((s) =>
+    s.ApiProperty({
+      type: [ResponseError],
+      description: 'One entry per failing field (may be empty)',
+    }),
+  )
   Errors: ResponseError[];
 
-  @ApiPropertyOptional({
-    type: 'object',
-    additionalProperties: { type: 'string' },
-    description: 'E.g. the ErrorId of an unexpected error, to quote to support',
-  })
+  @Docs((s) =>
+    s.ApiPropertyOptional({
+      type: 'object',
+      additionalProperties: { type: 'string' },
+      description: 'E.g. the ErrorId of an unexpected error, to quote to support',
+    }),
+  )
   Meta?: Record<string, string>;
 }
 
 /** Every 4xx/5xx body of the module. */
 export class ErrorResponse {
-  @ApiProperty({ type: ResponseStatus })
+  @Docs((s) => s.ApiProperty({ type: ResponseStatus }))
   ResponseStatus: ResponseStatus;
 }
 
@@ -72,9 +92,9 @@ export function ApiErrorResponses(options: { authenticated: boolean }): ClassDec
     ? AUTHENTICATED_ERRORS
     : AUTHENTICATED_ERRORS.filter(([status]) => status !== 401 && status !== 403);
   return applyDecorators(
-    ApiExtraModels(ErrorResponse, ResponseStatus, ResponseError),
+    Docs((s) => s.ApiExtraModels(ErrorResponse, ResponseStatus, ResponseError)),
     ...errors.map(([status, description]) =>
-      ApiResponse({ status, description, type: ErrorResponse }),
+      Docs((s) => s.ApiResponse({ status, description, type: ErrorResponse })),
     ),
   );
 }

@@ -1,16 +1,16 @@
 import { Injectable, RequestMethod, type OnApplicationBootstrap } from '@nestjs/common';
-import { METHOD_METADATA } from '@nestjs/common/constants.js';
-import { DiscoveryService, HttpAdapterHost, MetadataScanner, ModulesContainer } from '@nestjs/core';
-import { GuardsConsumer, GuardsContextCreator } from '@nestjs/core/guards/index.js';
-import type { NestContainer } from '@nestjs/core/injector/container.js';
-import type { InstanceWrapper } from '@nestjs/core/injector/instance-wrapper.js';
 import {
-  InterceptorsConsumer,
-  InterceptorsContextCreator,
-} from '@nestjs/core/interceptors/index.js';
-import { PipesConsumer, PipesContextCreator } from '@nestjs/core/pipes/index.js';
-import { RouterExecutionContext } from '@nestjs/core/router/router-execution-context.js';
-import { PredefinedRouteParamsFactory } from './predefined-route-params.factory.js';
+  CUSTOM_ROUTE_ARGS_METADATA,
+  HTTP_CODE_METADATA,
+  METHOD_METADATA,
+  ROUTE_ARGS_METADATA,
+} from '@nestjs/common/constants.js';
+import {
+  DiscoveryService,
+  ExternalContextCreator,
+  HttpAdapterHost,
+  MetadataScanner,
+} from '@nestjs/core';
 import {
   requestDtoOf,
   SERVICESTACK_OPERATION,
@@ -21,16 +21,24 @@ export interface ServiceStackOperationEntry {
   /** The request DTO name, as in `/api/{name}`. */
   name: string;
   /**
-   * Runs the controller method as its own route would: its guards, interceptors, pipes, status
-   * code and headers, and sends the response. Errors are thrown to the caller's filter.
+   * Runs the controller method as its own route would — its guards, interceptors and pipes, with
+   * its status code — and sends the response. Errors are thrown to the caller's filter.
    */
   invoke(req: unknown, res: unknown, next: () => void): Promise<void>;
 }
 
+type Handler = (...args: unknown[]) => Promise<unknown>;
+// eslint-disable-next-line @typescript-eslint/no-unsafe-function-type
+type Controller = Function;
+
+/** Operations take their input only through `@OperationRequest()`: nothing else to supply. */
+const NO_STANDARD_PARAMS = { exchangeKeyForValue: () => undefined };
+
 /**
  * Every controller method marked as a ServiceStack operation, by request DTO name
- * (case-insensitive, as ServiceStack matches it). Built once the app is up, so a misuse (no
- * request DTO, two operations with one name) stops the start-up instead of a request.
+ * (case-insensitive, as ServiceStack matches it), callable through Nest's ExternalContextCreator
+ * — the public door for running a handler with its enhancers outside the router. Built once the
+ * app is up, so a misuse (no request DTO, two operations with one name) stops the start-up.
  */
 @Injectable()
 export class ServiceStackOperationRegistry implements OnApplicationBootstrap {
@@ -39,7 +47,7 @@ export class ServiceStackOperationRegistry implements OnApplicationBootstrap {
 
   constructor(
     private readonly discovery: DiscoveryService,
-    private readonly modules: ModulesContainer,
+    private readonly contexts: ExternalContextCreator,
     private readonly adapterHost: HttpAdapterHost,
   ) {}
 
@@ -62,14 +70,20 @@ export class ServiceStackOperationRegistry implements OnApplicationBootstrap {
   }
 
   private discover(): Map<string, ServiceStackOperationEntry> {
-    const context = this.executionContext();
     const operations = new Map<string, ServiceStackOperationEntry>();
     for (const wrapper of this.discovery.getControllers()) {
-      const instance = wrapper.instance as Record<string, unknown> | undefined;
-      if (!instance || !wrapper.host) continue;
-      const prototype = Object.getPrototypeOf(instance) as object;
+      const prototype = (wrapper.metatype as { prototype?: object } | null)?.prototype;
+      if (!prototype) continue;
       for (const method of this.scanner.getAllMethodNames(prototype)) {
-        const entry = this.entry(context, wrapper, method);
+        if (
+          !Reflect.hasMetadata(
+            SERVICESTACK_OPERATION,
+            (prototype as Record<string, object>)[method],
+          )
+        ) {
+          continue;
+        }
+        const entry = this.entry(this.providerOf(wrapper.metatype as Controller), method);
         if (!entry) continue;
         const key = entry.name.toLowerCase();
         if (operations.has(key)) {
@@ -81,53 +95,67 @@ export class ServiceStackOperationRegistry implements OnApplicationBootstrap {
     return operations;
   }
 
-  private entry(
-    context: RouterExecutionContext,
-    wrapper: InstanceWrapper,
-    method: string,
-  ): ServiceStackOperationEntry | undefined {
-    const instance = wrapper.instance as Record<string, unknown>;
-    const callback = instance[method] as (...args: unknown[]) => unknown;
+  /**
+   * ExternalContextCreator finds a handler's module (and so its guards, pipes and interceptors)
+   * among providers: an operation's controller is listed as a provider of its module too.
+   */
+  private providerOf(controller: Controller): object {
+    const provider = this.discovery
+      .getProviders()
+      .find((wrapper) => wrapper.metatype === controller && wrapper.instance);
+    if (!provider?.isDependencyTreeStatic()) {
+      throw new Error(
+        `${controller.name} has ServiceStack operations: list it in its module's providers too ` +
+          '(a singleton), so the predefined routes run it with its guards, pipes and interceptors',
+      );
+    }
+    return provider.instance as object;
+  }
+
+  private entry(instance: object, method: string): ServiceStackOperationEntry | undefined {
+    const callback = (instance as Record<string, unknown>)[method] as Handler;
     const metadata = Reflect.getMetadata(SERVICESTACK_OPERATION, callback) as
       ServiceStackOperationMetadata | undefined;
     if (!metadata) return undefined;
-    // eslint-disable-next-line @typescript-eslint/no-unsafe-function-type
-    const controller = instance.constructor as Function;
-    if (!wrapper.isDependencyTreeStatic()) {
-      throw new Error(
-        `${controller.name}.${method} is a ServiceStack operation in a request-scoped controller: ` +
-          'the predefined routes call singleton controllers only',
-      );
-    }
+    const controller = instance.constructor as Controller;
+    const where = `${controller.name}.${method} is a ServiceStack operation`;
     const request = requestDtoOf(controller, method);
-    if (!request) {
+    if (!request || this.hasOtherParams(controller, method)) {
       throw new Error(
-        `${controller.name}.${method} is a ServiceStack operation but takes no request DTO: ` +
-          'add a @Body() or @Query() parameter typed with a class-validator DTO',
+        `${where}: it must take exactly one parameter, its request DTO, with @OperationRequest()`,
       );
     }
-    const verb =
-      (Reflect.getMetadata(METHOD_METADATA, callback) as RequestMethod | undefined) ??
-      RequestMethod.POST;
-    const handler = context.create(instance, callback, method, wrapper.host!.token, verb);
-    return { name: metadata.name ?? request.dto.name, invoke: handler };
+    const handler = this.contexts.create(
+      instance,
+      callback,
+      method,
+      ROUTE_ARGS_METADATA,
+      NO_STANDARD_PARAMS,
+      undefined,
+      undefined,
+      { guards: true, interceptors: true, filters: false },
+      'http',
+    ) as Handler;
+    const status = this.statusOf(callback);
+    return {
+      name: metadata.name ?? request.dto.name,
+      invoke: async (req, res, next) => {
+        const body = await handler(req, res, next);
+        this.adapterHost.httpAdapter.reply(res, body, status);
+      },
+    };
   }
 
-  /**
-   * Nest's own route pipeline with the module's enhancers (looked up in the controller's module)
-   * and without the app's global ones: those already ran for the predefined route itself.
-   */
-  private executionContext(): RouterExecutionContext {
-    const container = { getModules: () => this.modules } as unknown as NestContainer;
-    return new RouterExecutionContext(
-      new PredefinedRouteParamsFactory(),
-      new PipesContextCreator(container),
-      new PipesConsumer(),
-      new GuardsContextCreator(container),
-      new GuardsConsumer(),
-      new InterceptorsContextCreator(container),
-      new InterceptorsConsumer(),
-      this.adapterHost.httpAdapter,
-    );
+  private hasOtherParams(controller: Controller, method: string): boolean {
+    const args = (Reflect.getMetadata(ROUTE_ARGS_METADATA, controller, method) ?? {}) as object;
+    return Object.keys(args).some((key) => !key.includes(CUSTOM_ROUTE_ARGS_METADATA));
+  }
+
+  /** The method's `@HttpCode()`, else Nest's default: 201 for POST, 200 otherwise. */
+  private statusOf(callback: Handler): number {
+    const code = Reflect.getMetadata(HTTP_CODE_METADATA, callback) as number | undefined;
+    if (code !== undefined) return code;
+    const verb = Reflect.getMetadata(METHOD_METADATA, callback) as RequestMethod | undefined;
+    return verb === RequestMethod.POST ? 201 : 200;
   }
 }

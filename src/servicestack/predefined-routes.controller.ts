@@ -1,7 +1,6 @@
 import {
   All,
   Controller,
-  Inject,
   Next,
   NotFoundException,
   Param,
@@ -9,12 +8,10 @@ import {
   Res,
   UseFilters,
 } from '@nestjs/common';
-import { ApiExcludeController } from '@nestjs/swagger';
 import { PaymentsExceptionFilter } from '../errors/payments-exception.filter.js';
-import { PAYMENTS_OPTIONS } from '../payments.module-definition.js';
-import type { PaymentsModuleOptions } from '../payments.options.js';
 import { ServiceStackOperationRegistry } from './operation-registry.js';
 import { JSON_SUFFIX } from './json-suffix-routes.js';
+import { Docs } from '../swagger/docs.js';
 
 /**
  * ServiceStack's predefined routes: `/api/{RequestDto}` (current clients, e.g.
@@ -23,14 +20,11 @@ import { JSON_SUFFIX } from './json-suffix-routes.js';
  * error filter (the status code and headers are the operation's own). Any verb, as in
  * ServiceStack; the request DTO comes from the query string on GET and from the body otherwise.
  */
-@ApiExcludeController()
+@Docs((s) => s.ApiExcludeController())
 @UseFilters(PaymentsExceptionFilter)
 @Controller()
 export class PredefinedRoutesController {
-  constructor(
-    private readonly operations: ServiceStackOperationRegistry,
-    @Inject(PAYMENTS_OPTIONS) private readonly options: PaymentsModuleOptions,
-  ) {}
+  constructor(private readonly operations: ServiceStackOperationRegistry) {}
 
   @All(['api/:operation', 'json/reply/:operation'])
   async run(
@@ -40,9 +34,7 @@ export class PredefinedRoutesController {
     @Next() next: () => void,
   ): Promise<void> {
     const requested = name.endsWith(JSON_SUFFIX) ? name.slice(0, -JSON_SUFFIX.length) : name;
-    // Also checked here for forRootAsync, whose options are known only after routes exist.
-    const operation =
-      this.options.predefinedRoutes === false ? undefined : this.operations.find(requested);
+    const operation = this.operations.find(requested);
     if (!operation) throw new NotFoundException(`Unknown operation: ${requested}`);
     await operation.invoke(request, response, next);
   }

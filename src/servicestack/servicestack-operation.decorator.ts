@@ -1,7 +1,6 @@
 import 'reflect-metadata';
-import { ROUTE_ARGS_METADATA } from '@nestjs/common/constants.js';
-import { RouteParamtypes } from '@nestjs/common/internal';
 import { isDto, type DtoClass } from './dto-shape.js';
+import { operationRequestIndex } from './operation-request.js';
 import { routeMethods } from './route-methods.js';
 
 export const SERVICESTACK_OPERATION = 'payments:servicestack-operation';
@@ -14,7 +13,7 @@ export interface ServiceStackOperationMetadata {
 /**
  * Serves a controller method on ServiceStack's predefined routes too: `/api/{name}` and
  * `/json/reply/{name}` (any verb; GET binds the query string), with the method's own guards,
- * interceptors and pipes. The method takes its request DTO with `@Body()` or `@Query()`.
+ * interceptors and pipes. The method takes its request DTO with `@OperationRequest()`.
  * Every operation of a `@PaymentsApi` controller joins without it; use it to rename one, or on
  * a host app's own controller.
  */
@@ -38,27 +37,18 @@ export function ServiceStackOperations(): ClassDecorator {
 
 export interface RequestDto {
   dto: DtoClass;
-  /** Which decorator takes it: `@Body()` or `@Query()`. */
-  from: 'body' | 'query';
+  /** The position of the method's `@OperationRequest()` parameter. */
+  index: number;
 }
 
-/** The whole-object `@Body()` / `@Query()` DTO parameter of a controller method, if any. */
+/** The `@OperationRequest()` DTO parameter of a controller method, if any. */
 // eslint-disable-next-line @typescript-eslint/no-unsafe-function-type
 export function requestDtoOf(controller: Function, method: string): RequestDto | undefined {
-  const args = (Reflect.getMetadata(ROUTE_ARGS_METADATA, controller, method) ?? {}) as Record<
-    string,
-    { index: number; data?: unknown }
-  >;
-  const paramtypes = (Reflect.getMetadata(
-    'design:paramtypes',
-    controller.prototype as object,
-    method,
-  ) ?? []) as unknown[];
-  for (const [key, { index, data }] of Object.entries(args)) {
-    const type = Number(key.split(':')[0]);
-    if (data !== undefined || !isDto(paramtypes[index])) continue;
-    if (type === Number(RouteParamtypes.BODY)) return { dto: paramtypes[index], from: 'body' };
-    if (type === Number(RouteParamtypes.QUERY)) return { dto: paramtypes[index], from: 'query' };
-  }
-  return undefined;
+  const prototype = controller.prototype as object;
+  const index = operationRequestIndex(prototype, method);
+  if (index === undefined) return undefined;
+  const paramtypes = (Reflect.getMetadata('design:paramtypes', prototype, method) ??
+    []) as unknown[];
+  const dto = paramtypes[index];
+  return isDto(dto) ? { dto, index } : undefined;
 }

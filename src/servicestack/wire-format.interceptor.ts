@@ -9,9 +9,9 @@ import { HttpAdapterHost } from '@nestjs/core';
 import { map, type Observable } from 'rxjs';
 import { PaymentsException } from '../errors/payments.exception.js';
 import { queryStringOf, refuseMalformedText } from './well-formed-wire.js';
-import { FORM_CONTENT_TYPE, markWireSource, parseFormText, restructure } from './wire-sources.js';
+import { FORM_CONTENT_TYPE } from './wire-sources.js';
 
-interface WireRequest {
+interface FormatRequest {
   method: string;
   /** Express keeps the URL as received in originalUrl; Fastify in url. */
   url?: string;
@@ -29,7 +29,7 @@ const CALLBACK_NAME = /^[A-Za-z0-9_.$]{1,128}$/;
  * ServiceStack's format selection on every operation: JSON is the only format served, whatever
  * `Accept` says (`?format=json` and the `.json` route suffix get it too; another `?format=` is a
  * 406 before anything runs); `?callback=fn` on a GET answers JSONP
- * `fn({...})` as `application/javascript`. Form bodies are read into the shape of a JSON body.
+ * `fn({...})` as `application/javascript`.
  * Bodies, forms and query strings that are not UTF-8 are refused before anything binds them.
  */
 @Injectable()
@@ -37,7 +37,7 @@ export class WireFormatInterceptor implements NestInterceptor {
   constructor(private readonly adapterHost: HttpAdapterHost) {}
 
   intercept(context: ExecutionContext, next: CallHandler): Observable<unknown> {
-    const request = context.switchToHttp().getRequest<WireRequest>();
+    const request = context.switchToHttp().getRequest<FormatRequest>();
     const format = single(request.query?.format);
     if (format !== undefined && format.toLowerCase() !== 'json') {
       throw new NotAcceptableException(`Only JSON is served: use ?format=json or leave format out`);
@@ -50,7 +50,6 @@ export class WireFormatInterceptor implements NestInterceptor {
       formBody: isForm ? request.rawBody?.toString('utf8') : undefined,
       rawBody: request.rawBody,
     });
-    if (isForm) readFormBody(request);
     const callback = request.method === 'GET' ? single(request.query?.callback) : undefined;
     if (callback === undefined) return next.handle();
     if (!CALLBACK_NAME.test(callback)) {
@@ -69,17 +68,6 @@ export class WireFormatInterceptor implements NestInterceptor {
       }),
     );
   }
-}
-
-function readFormBody(request: WireRequest): void {
-  const body = request.rawBody
-    ? parseFormText(request.rawBody.toString('utf8'))
-    : typeof request.body === 'string'
-      ? parseFormText(request.body)
-      : request.body && typeof request.body === 'object'
-        ? restructure(request.body as Record<string, unknown>)
-        : undefined;
-  if (body) request.body = markWireSource(body, 'form');
 }
 
 function single(value: unknown): string | undefined {

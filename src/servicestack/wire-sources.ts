@@ -7,17 +7,6 @@ import qs from 'qs';
  */
 export type WireSource = 'json' | 'form' | 'query';
 
-const sources = new WeakMap<object, WireSource>();
-
-export function markWireSource<T extends object>(value: T, source: WireSource): T {
-  sources.set(value, source);
-  return value;
-}
-
-export function wireSourceOf(value: unknown): WireSource | undefined {
-  return value !== null && typeof value === 'object' ? sources.get(value) : undefined;
-}
-
 /** ServiceStack's own query parameters: they choose the response format and never bind. */
 export const RESERVED_QUERY_PARAMS = ['format', 'callback', '_'] as const;
 

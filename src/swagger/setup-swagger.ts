@@ -1,7 +1,8 @@
 import type { INestApplication } from '@nestjs/common';
-import { DocumentBuilder, SwaggerModule, type OpenAPIObject } from '@nestjs/swagger';
+import type { OpenAPIObject } from '@nestjs/swagger';
 import { JSON_SUFFIX } from '../servicestack/json-suffix-routes.js';
 import { FORM_CONTENT_TYPE } from '../servicestack/wire-sources.js';
+import { applyDocs, type SwaggerLibrary } from './docs.js';
 
 const DESCRIPTION = [
   "BokaMera's `payment/stripe/v1` contract: Stripe Checkout for payable entities.",
@@ -17,8 +18,32 @@ const DESCRIPTION = [
   'Demo data: API key `demo-api-key`, company `3fa85f64-5717-4562-b3fc-2c963f66afa6`.',
 ].join('\n');
 
+/**
+ * `@nestjs/swagger`, loaded only now: an optional peer of the module. Its decorators on our DTOs
+ * and operations are applied on the way.
+ */
+async function swaggerLibrary(): Promise<SwaggerLibrary> {
+  let swagger: SwaggerLibrary;
+  try {
+    swagger = await import('@nestjs/swagger');
+  } catch {
+    throw new Error('setupSwagger needs @nestjs/swagger: npm install @nestjs/swagger');
+  }
+  applyDocs(swagger);
+  return swagger;
+}
+
 /** The OpenAPI document of the service; the committed `openapi.json` is this, exported. */
-export function buildOpenApiDocument(app: INestApplication): OpenAPIObject {
+export async function buildOpenApiDocument(app: INestApplication): Promise<OpenAPIObject> {
+  const { DocumentBuilder, SwaggerModule } = await swaggerLibrary();
+  return build(app, DocumentBuilder, SwaggerModule);
+}
+
+function build(
+  app: INestApplication,
+  DocumentBuilder: SwaggerLibrary['DocumentBuilder'],
+  SwaggerModule: SwaggerLibrary['SwaggerModule'],
+): OpenAPIObject {
   const config = new DocumentBuilder()
     .setTitle('Payments — Stripe Checkout')
     .setDescription(DESCRIPTION)
@@ -59,9 +84,10 @@ function withFormBodies(document: OpenAPIObject): OpenAPIObject {
   return document;
 }
 
-/** Swagger UI at /swagger-ui and the document at /openapi.json. */
-export function setupSwagger(app: INestApplication): void {
-  SwaggerModule.setup('swagger-ui', app, () => buildOpenApiDocument(app), {
+/** Swagger UI at /swagger-ui and the document at /openapi.json (needs `@nestjs/swagger`). */
+export async function setupSwagger(app: INestApplication): Promise<void> {
+  const { DocumentBuilder, SwaggerModule } = await swaggerLibrary();
+  SwaggerModule.setup('swagger-ui', app, () => build(app, DocumentBuilder, SwaggerModule), {
     jsonDocumentUrl: 'openapi.json',
     raw: ['json'],
     customSiteTitle: 'Payments — Stripe Checkout',

@@ -1,8 +1,8 @@
 import { Controller, Headers, HttpCode, Post, Req, UseFilters } from '@nestjs/common';
-import { ApiExcludeEndpoint } from '@nestjs/swagger';
 import { PaymentsExceptionFilter } from '../errors/payments-exception.filter.js';
 import { PaymentsException } from '../errors/payments.exception.js';
 import { StripeWebhookService } from './stripe-webhook.service.js';
+import { Docs } from '../swagger/docs.js';
 
 /** Authenticated by Stripe's signature alone; needs the raw body (Nest `rawBody: true`). */
 @UseFilters(PaymentsExceptionFilter)
@@ -12,7 +12,7 @@ export class StripeWebhookController {
 
   @Post()
   @HttpCode(200)
-  @ApiExcludeEndpoint()
+  @Docs((s) => s.ApiExcludeEndpoint())
   async receive(
     @Req() request: { rawBody?: Buffer },
     @Headers('stripe-signature') signature: string | undefined,

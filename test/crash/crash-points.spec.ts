@@ -24,6 +24,8 @@ import {
 const CREATE = '^/v1/checkout/sessions$';
 const EXPIRE = '^/v1/checkout/sessions/[^/]+/expire$';
 const RETRIEVE = '^/v1/checkout/sessions/cs_[^/]+$';
+/** A process starting on a loaded 2-core machine can take a while to reach its Stripe call. */
+const HOLD_WAIT_MS = 30_000;
 
 type Release = 'release' | 'drop';
 
@@ -89,7 +91,7 @@ describe(`crash at any step, restart, reconcile (${TEST_DB})`, () => {
     await running();
     emulator.injectFault({ ...fault, kind: 'hold' });
     const inFlight = action().catch(() => undefined);
-    const held = await emulator.waitForHeld(10_000);
+    const held = await emulator.waitForHeld(HOLD_WAIT_MS);
     await service!.crash();
     service = undefined;
     held[release]();

@@ -24,11 +24,13 @@ class HostSettingsModule {}
 const stripe = { secretKey: 'sk_test_host', apiUrl: 'http://127.0.0.1:9' };
 
 const variants: [string, () => DynamicModule][] = [
-  ['forRoot', () => PaymentsModule.forRoot({ stripe } satisfies PaymentsModuleOptions)],
+  ['forRoot', () => PaymentsModule.forRoot({ stripe, health: true })],
   [
     'forRootAsync',
     () =>
       PaymentsModule.forRootAsync({
+        // Switches decide which routes exist: beside useFactory, not in what it returns.
+        health: true,
         imports: [HostSettingsModule],
         inject: [HostSettings],
         useFactory: (settings: HostSettings): PaymentsModuleOptions => ({
@@ -68,8 +70,9 @@ describe.each(variants)(`PaymentsModule.%s in a host app (${TEST_DB})`, (_name, 
     await db.drop();
   });
 
-  it('answers /health under the host prefix', async () => {
+  it('answers /health under the host prefix when switched on, and mounts no predefined routes', async () => {
     await request(app.getHttpServer()).get('/host-api/health').expect(200, { Status: 'ok' });
+    await request(app.getHttpServer()).post('/host-api/api/StripeV1CreateCheckout').expect(404);
   });
 
   it('serves the checkout route under the host prefix', async () => {
@@ -78,5 +81,38 @@ describe.each(variants)(`PaymentsModule.%s in a host app (${TEST_DB})`, (_name, 
       .send({});
     expect(res.status).toBe(401);
     expect(res.body.ResponseStatus.ErrorCode).toBe('Unauthorized');
+  });
+});
+
+describe(`PaymentsModule as a guest, with nothing switched on (${TEST_DB})`, () => {
+  let db: TestDatabase;
+  let app: INestApplication;
+  beforeAll(async () => {
+    db = await createTestDatabase();
+    @Module({
+      imports: [
+        TypeOrmModule.forRoot({
+          ...typeOrmOptions(parseDatabaseUrl(db.url)),
+          migrationsRun: true,
+        }),
+        PaymentsModule.forRoot({ stripe }),
+      ],
+    })
+    class GuestHostModule {}
+    app = await NestFactory.create(GuestHostModule, { logger: false, rawBody: true });
+    await app.init();
+  });
+  afterAll(async () => {
+    await app.close();
+    await db.drop();
+  });
+
+  it('mounts only its operations and its webhook', async () => {
+    const http = request(app.getHttpServer());
+    await http.get('/health').expect(404);
+    await http.post('/api/StripeV1CreateCheckout').expect(404);
+    await http.post('/json/reply/StripeV1CreateCheckout').expect(404);
+    await http.post('/payment/stripe/v1/checkout').send({}).expect(401);
+    await http.post('/payment/stripe/v1/webhook').send({}).expect(400);
   });
 });

@@ -1,6 +1,6 @@
-import { Injectable, type CanActivate, type ExecutionContext } from '@nestjs/common';
+import { Injectable, type ExecutionContext } from '@nestjs/common';
 import { Redis } from 'ioredis';
-import { Company } from '../../src/index.js';
+import { Company, type PaymentsAuthGuard, type PaymentsCaller } from '../../src/index.js';
 import {
   CLINIC,
   NO_STRIPE,
@@ -187,24 +187,52 @@ describe(`tenant isolation and hostile input (${TEST_DB})`, () => {
   });
 });
 
+/** A host's own authentication: its users, each allowed some companies. */
 @Injectable()
-class HostHeaderGuard implements CanActivate {
-  canActivate(context: ExecutionContext): boolean {
+class HostUserGuard implements PaymentsAuthGuard {
+  authenticate(context: ExecutionContext): PaymentsCaller | undefined {
     const request = context.switchToHttp().getRequest<{ headers: Record<string, string> }>();
-    return request.headers['x-host-user'] === 'admin';
+    const user = request.headers['x-host-user'];
+    if (user === 'admin') return { id: 'user:admin', companies: '*' };
+    if (user === 'salon-staff') return { id: 'user:salon-staff', companies: [SALON] };
+    return undefined;
   }
 }
 
 describe(`a host app's own guard (${TEST_DB})`, () => {
   let t: TestApp;
   beforeAll(async () => {
-    t = await startTestApp({ module: { authGuard: HostHeaderGuard } });
+    t = await startTestApp({ module: { authGuard: HostUserGuard } });
   });
   afterAll(() => t.close());
 
   it('replaces the x-api-key check', async () => {
     await t.http.post(CREATE).set('x-host-user', 'admin').send(salonCheckout()).expect(200);
-    await t.http.post(CREATE).set('x-api-key', 'demo-api-key').send(salonCheckout()).expect(403);
+    await t.http.post(CREATE).set('x-api-key', 'demo-api-key').send(salonCheckout()).expect(401);
+  });
+
+  it('keeps tenant isolation on the bound request, in any spelling, before any Stripe call', async () => {
+    const before = t.emulator.requests.length;
+    const clinic = clinicCheckout();
+    const staff = () => t.http.post(CREATE).set('x-host-user', 'salon-staff');
+    await staff().send(clinic).expect(403);
+    const { CompanyId, ...rest } = clinic;
+    await staff()
+      .send({ ...rest, companyid: CompanyId })
+      .expect(403);
+    await t.http
+      .post('/api/StripeV1CreateCheckout')
+      .set('x-host-user', 'salon-staff')
+      .send(clinic)
+      .expect(403);
+    await t.http
+      .get(CREATE)
+      .set('x-host-user', 'salon-staff')
+      .query({ CompanyId: CLINIC, InternalReferenceId: 'x' })
+      .send({ CompanyId: SALON })
+      .expect(403);
+    expect(t.emulator.requests.length).toBe(before);
+    await staff().send(salonCheckout()).expect(200);
   });
 });
 

@@ -5,7 +5,13 @@ import request from 'supertest';
 import type { DataSource } from 'typeorm';
 import { parseDatabaseUrl } from '../../app/src/config/database-url.js';
 import { typeOrmOptions } from '../../app/src/database/typeorm-options.js';
-import { PaymentsModule, seedDemoData, type PaymentsModuleOptions } from '../../src/index.js';
+import { provideDemoData } from '../../app/src/demo-data.js';
+import {
+  PaymentsAdminService,
+  PaymentsModule,
+  type PaymentsModuleOptions,
+  type PaymentsModuleSwitches,
+} from '../../src/index.js';
 import { startStripeEmulator, type StripeEmulator } from '../../emulator/src/index.js';
 import { createHttpApp, type HttpAdapterKind } from '../../app/src/http-app.js';
 import { freeLoopbackPort as freePort } from '../../app/src/free-port.js';
@@ -36,14 +42,18 @@ export interface TestAppOptions {
   /** Share an existing database / emulator (a second instance). */
   db?: TestDatabase;
   emulator?: StripeEmulator;
-  module?: Partial<PaymentsModuleOptions>;
+  /** Module options; health and the predefined routes are on unless switched off here. */
+  module?: Partial<PaymentsModuleOptions & PaymentsModuleSwitches>;
   /** Reach the database through another URL, e.g. a TCP proxy in front of `db`. */
   dbUrl?: string;
 }
 
 @Module({})
 class TestHostModule {
-  static with(dbUrl: string, options: PaymentsModuleOptions): DynamicModule {
+  static with(
+    dbUrl: string,
+    options: PaymentsModuleOptions & PaymentsModuleSwitches,
+  ): DynamicModule {
     return {
       module: TestHostModule,
       imports: [
@@ -77,6 +87,8 @@ export async function startTestApp(options: TestAppOptions = {}): Promise<TestAp
       },
       reconcileIntervalMs: 0,
       stripeHealthTtlMs: 0,
+      health: true,
+      predefinedRoutes: true,
       ...options.module,
     }),
     TEST_ADAPTER,
@@ -84,7 +96,7 @@ export async function startTestApp(options: TestAppOptions = {}): Promise<TestAp
   );
   await app.listen(port, '127.0.0.1');
   const dataSource = app.get<DataSource>(getDataSourceToken());
-  await seedDemoData(dataSource);
+  await provideDemoData(app.get(PaymentsAdminService), true);
   return {
     app,
     url,

@@ -1,4 +1,3 @@
-import { ApiProperty } from '@nestjs/swagger';
 import { Transform, Type } from 'class-transformer';
 import {
   ArrayMaxSize,
@@ -15,6 +14,7 @@ import {
 import { IsWellFormedText } from '../../common/well-formed-text.js';
 import { ArticleToCreate } from './article-to-create.dto.js';
 import { CompanyIdProperty, InternalReferenceIdProperty } from './shared-properties.js';
+import { Docs } from '../../swagger/docs.js';
 
 export const UI_MODES = ['hosted', 'embedded'] as const;
 export type UiModeValue = (typeof UI_MODES)[number];
@@ -33,30 +33,34 @@ export class StripeV1CreateCheckout {
   @CompanyIdProperty()
   CompanyId: string;
 
-  @ApiProperty({
-    description: 'Country code for checkout',
-    required: true,
-    example: 'SE',
-    minLength: 2,
-    maxLength: 2,
-  })
+  @Docs((s) =>
+    s.ApiProperty({
+      description: 'Country code for checkout',
+      required: true,
+      example: 'SE',
+      minLength: 2,
+      maxLength: 2,
+    }),
+  )
   @Transform(upperCase)
   @IsNotEmpty()
   @IsISO31661Alpha2()
   @IsWellFormedText()
   CountryCode: string;
 
-  @ApiProperty({
-    description: 'Articles (Could be Service, rebate code types, etc..',
-    required: true,
-    type: [ArticleToCreate],
-    minItems: 1,
-    maxItems: 100,
-    example: [
-      { ArticleId: 1, ArticleTypeId: 1, Quantity: 2 },
-      { ArticleId: 2, ArticleTypeId: 1, Quantity: 1 },
-    ],
-  })
+  @Docs((s) =>
+    s.ApiProperty({
+      description: 'Articles (Could be Service, rebate code types, etc..',
+      required: true,
+      type: [ArticleToCreate],
+      minItems: 1,
+      maxItems: 100,
+      example: [
+        { ArticleId: 1, ArticleTypeId: 1, Quantity: 2 },
+        { ArticleId: 2, ArticleTypeId: 1, Quantity: 1 },
+      ],
+    }),
+  )
   @IsArray()
   @ArrayMinSize(1)
   @ArrayMaxSize(100)
@@ -67,38 +71,44 @@ export class StripeV1CreateCheckout {
   @InternalReferenceIdProperty()
   InternalReferenceId: string;
 
-  @ApiProperty({
-    description: 'Optional to set your own confirmation url after payment completed.',
-    required: false,
-    maxLength: 2048,
-    example: 'https://example.com/booking/confirmed',
-  })
+  @Docs((s) =>
+    s.ApiProperty({
+      description: 'Optional to set your own confirmation url after payment completed.',
+      required: false,
+      maxLength: 2048,
+      example: 'https://example.com/booking/confirmed',
+    }),
+  )
   @IsOptional()
   @IsString()
   @MaxLength(2048)
   @IsWellFormedText()
   ConfirmationUrl?: string;
 
-  @ApiProperty({
-    description:
-      'If set, Checkout displays a back button and customers will be directed to this URL if they decide to cancel payment and return to your website. This parameter is not allowed if ui_mode is <c>embedded</c>.',
-    required: false,
-    maxLength: 2048,
-    example: 'https://example.com/booking/cancelled',
-  })
+  @Docs((s) =>
+    s.ApiProperty({
+      description:
+        'If set, Checkout displays a back button and customers will be directed to this URL if they decide to cancel payment and return to your website. This parameter is not allowed if ui_mode is <c>embedded</c>.',
+      required: false,
+      maxLength: 2048,
+      example: 'https://example.com/booking/cancelled',
+    }),
+  )
   @IsOptional()
   @IsString()
   @MaxLength(2048)
   @IsWellFormedText()
   CancelUrl?: string;
 
-  @ApiProperty({
-    description:
-      'The UI mode of the Session. Defaults to <c>hosted</c>; One of: <c>embedded</c>, or <c>hosted</c>',
-    required: true,
-    enum: UI_MODES,
-    example: 'hosted',
-  })
+  @Docs((s) =>
+    s.ApiProperty({
+      description:
+        'The UI mode of the Session. Defaults to <c>hosted</c>; One of: <c>embedded</c>, or <c>hosted</c>',
+      required: true,
+      enum: UI_MODES,
+      example: 'hosted',
+    }),
+  )
   @Transform(uiMode)
   @IsIn(UI_MODES)
   @IsWellFormedText()

@@ -1,0 +1,82 @@
+import 'reflect-metadata';
+import { createParamDecorator, type ExecutionContext } from '@nestjs/common';
+import {
+  FORM_CONTENT_TYPE,
+  parseFormText,
+  restructure,
+  withoutReservedParams,
+  type WireSource,
+} from './wire-sources.js';
+
+/** An operation's request as it came over the wire, before ServiceStack's binding rules. */
+export class WireRequest {
+  constructor(
+    readonly fields: unknown,
+    readonly source: WireSource,
+    /** The HTTP request: its caller is checked against the bound DTO. */
+    readonly request: object,
+  ) {}
+}
+
+interface HttpRequest {
+  method: string;
+  headers: Record<string, string | string[] | undefined>;
+  query?: Record<string, unknown>;
+  body?: unknown;
+  rawBody?: Buffer;
+}
+
+const OPERATION_REQUEST = 'payments:operation-request';
+
+/** Verbs whose request DTO is read from the query string, as ServiceStack does. */
+const QUERY_VERBS = new Set(['GET', 'HEAD', 'DELETE', 'OPTIONS']);
+
+const wireRequest = createParamDecorator((_data: unknown, context: ExecutionContext) =>
+  wireRequestOf(context.switchToHttp().getRequest<HttpRequest>()),
+);
+
+/**
+ * The request DTO of an operation, bound by ServiceStack's rules and validated by the module's own
+ * pipe, on its custom route and on the predefined routes alike: from the query string on GET (and
+ * the other body-less verbs), else from the JSON or form body (an empty body falls back to the
+ * query string). A custom decorator: a host's global ValidationPipe leaves it alone.
+ */
+export function OperationRequest(): ParameterDecorator {
+  return (target, key, index) => {
+    Reflect.defineMetadata(OPERATION_REQUEST, index, target, key as string);
+    wireRequest()(target, key, index);
+  };
+}
+
+/** The position of a method's `@OperationRequest()` parameter, if it has one. */
+export function operationRequestIndex(prototype: object, method: string): number | undefined {
+  return Reflect.getMetadata(OPERATION_REQUEST, prototype, method) as number | undefined;
+}
+
+function wireRequestOf(request: HttpRequest): WireRequest {
+  if (!QUERY_VERBS.has(request.method.toUpperCase()) && hasBody(request)) {
+    if (isForm(request)) return new WireRequest(formFields(request), 'form', request);
+    return new WireRequest(request.body, 'json', request);
+  }
+  const query = withoutReservedParams(restructure(request.query ?? {}));
+  return new WireRequest(query, 'query', request);
+}
+
+function hasBody({ body, rawBody }: HttpRequest): boolean {
+  if (rawBody) return rawBody.length > 0;
+  if (body === undefined || body === null) return false;
+  return typeof body !== 'object' || Array.isArray(body) || Object.keys(body).length > 0;
+}
+
+function isForm(request: HttpRequest): boolean {
+  return String(request.headers['content-type'] ?? '')
+    .toLowerCase()
+    .startsWith(FORM_CONTENT_TYPE);
+}
+
+/** Express's extended form parser would split `Articles[0].ArticleId` wrong: read the raw body. */
+function formFields({ rawBody, body }: HttpRequest): Record<string, unknown> {
+  if (rawBody) return parseFormText(rawBody.toString('utf8'));
+  if (typeof body === 'string') return parseFormText(body);
+  return restructure((body ?? {}) as Record<string, unknown>);
+}
