@@ -17,6 +17,7 @@ export {
   Checkout,
   Company,
   DEFAULT_TABLE_PREFIX,
+  OutboxEvent,
   Payable,
   PAYMENTS_ENTITIES,
   paymentsEntities,
@@ -25,7 +26,7 @@ export {
   type PaymentsTablesOptions,
 } from './entities/index.js';
 export { PAYMENTS_MIGRATIONS } from './migrations/index.js';
-export { NO_PAD_BINARY_COLLATIONS } from './migrations/1764100000000-ByteExactIdentifiers.js';
+export { NO_PAD_BINARY_COLLATIONS } from './migrations/binary-collation.js';
 
 // Calling it from code.
 export { CheckoutService } from './checkout/checkout.service.js';
@@ -53,6 +54,15 @@ export { StripeCheckoutQueryResponse } from './checkout/dto/stripe-checkout-quer
 export { StripeV1CreateCheckout } from './checkout/dto/stripe-v1-create-checkout.dto.js';
 export { PaymentsException, type ErrorCode } from './errors/payments.exception.js';
 export type { ErrorBody, ResponseError, ResponseStatus } from './errors/response-status.js';
+
+// Events about payables, for a host's own handlers.
+export {
+  PAYMENT_EVENT_TYPES,
+  type PaymentEvent,
+  type PaymentEventData,
+  type PaymentEventType,
+} from './events/payment-event.js';
+export type { ExpireReason } from './entities/index.js';
 
 // What a host supplies: its own authentication.
 export type { PaymentsAuthGuard, PaymentsCaller } from './auth/payments-caller.js';

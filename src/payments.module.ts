@@ -12,6 +12,7 @@ import { CheckoutRetirementService } from './checkout/checkout-retirement.servic
 import { CheckoutStore } from './checkout/checkout-store.js';
 import { PayableLeaseService } from './checkout/payable-lease.service.js';
 import { PaymentsDb } from './database/payments-db.js';
+import { EventOutbox } from './events/event-outbox.js';
 import { StripeCheckoutController } from './checkout/stripe-checkout.controller.js';
 import { CompanyService } from './companies/company.service.js';
 import { PAYMENTS_ENTITIES } from './entities/index.js';
@@ -53,6 +54,7 @@ import { StripeWebhookService } from './webhooks/stripe-webhook.service.js';
     PaymentsDb,
     PayableLeaseService,
     CheckoutStore,
+    EventOutbox,
     CheckoutRetirementService,
     CheckoutService,
     PaymentsAdminService,

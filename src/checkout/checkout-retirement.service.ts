@@ -35,7 +35,10 @@ export class CheckoutRetirementService {
     private readonly leases: PayableLeaseService,
   ) {}
 
-  /** Ends `checkout`'s session; `replacedBy` is the checkout that replaces it, when there is one. */
+  /**
+   * Ends `checkout`'s session: `invalidated` by `replacedBy`, the checkout that replaces it, or
+   * `withdrawn` (reconciliation restoring one open session, a paid payable's clean-up).
+   */
   async retire(
     checkout: Checkout,
     lease: PayableLease,
@@ -45,14 +48,18 @@ export class CheckoutRetirementService {
       return isPaidStatus(checkout.paymentStatus) ? 'paid' : 'pending';
     }
     if (checkout.state !== 'open' && checkout.state !== 'creating') return 'ended';
+    const reason = replacedBy ? 'invalidated' : 'withdrawn';
     const sessionId = checkout.stripeSessionId ?? (await this.findSession(checkout, lease));
     if (!sessionId) {
-      await this.db.transaction((m) => this.store.markExpired(m, checkout, null, replacedBy));
+      await this.db.transaction((m) =>
+        this.store.markExpired(m, checkout, null, reason, replacedBy),
+      );
       return 'ended';
     }
+    await this.store.intendExpiry(checkout, reason, replacedBy);
     await this.leases.renew(lease);
     const session = await this.stripe.expireSession(checkout.stripeAccountId, sessionId);
-    return this.settle(checkout, session, replacedBy);
+    return this.settle(checkout, session);
   }
 
   /**
@@ -74,17 +81,14 @@ export class CheckoutRetirementService {
     }
   }
 
-  private async settle(
-    checkout: Checkout,
-    session: CheckoutSession,
-    replacedBy: string | null,
-  ): Promise<RetireOutcome> {
+  private async settle(checkout: Checkout, session: CheckoutSession): Promise<RetireOutcome> {
     if (session.status === 'complete') {
       await this.sync.apply(checkout, session);
       return isPaid(session) ? 'paid' : 'pending';
     }
+    const reason = checkout.expireReason ?? 'withdrawn';
     await this.db.transaction((m) =>
-      this.store.markExpired(m, checkout, session.payment_status, replacedBy),
+      this.store.markExpired(m, checkout, session.payment_status, reason, checkout.invalidatedBy),
     );
     return 'ended';
   }

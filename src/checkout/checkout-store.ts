@@ -1,7 +1,8 @@
 import { Injectable } from '@nestjs/common';
 import { In, type EntityManager } from 'typeorm';
 import { PaymentsDb } from '../database/payments-db.js';
-import { Checkout, Payable, type CheckoutState } from '../entities/index.js';
+import { Checkout, Payable, type CheckoutState, type ExpireReason } from '../entities/index.js';
+import { EventOutbox } from '../events/event-outbox.js';
 import type { CheckoutSession } from '../stripe/stripe.gateway.js';
 import type { CheckoutChanges } from './checkout-states.js';
 
@@ -14,7 +15,10 @@ export class CheckoutStore {
   private readonly checkouts: string;
   private readonly payables: string;
 
-  constructor(private readonly db: PaymentsDb) {
+  constructor(
+    private readonly db: PaymentsDb,
+    private readonly outbox: EventOutbox,
+  ) {
     this.checkouts = db.table(Checkout);
     this.payables = db.table(Payable);
   }
@@ -143,19 +147,46 @@ export class CheckoutStore {
     return affected === 1;
   }
 
-  /** A session Stripe confirmed expired (or that can no longer exist): the row ends `expired`. */
+  /**
+   * Why we are about to expire the session, before Stripe is asked: so the expiry carries this
+   * reason whichever path records it (ours, or the webhook Stripe sends for it).
+   */
+  async intendExpiry(
+    checkout: Checkout,
+    reason: ExpireReason,
+    replacedBy: string | null,
+  ): Promise<void> {
+    Object.assign(checkout, { expireReason: reason, invalidatedBy: replacedBy });
+    await this.db.run((m) =>
+      this.db.sql(
+        m,
+        `UPDATE ${this.checkouts} SET expire_reason = ?, invalidated_by = ? WHERE id = ? AND state IN ('creating', 'open')`,
+        [reason, replacedBy, checkout.id],
+      ),
+    );
+  }
+
+  /**
+   * A session Stripe confirmed expired, or that can no longer exist: the row ends `expired`, with
+   * its `checkout.expired` event when a session existed.
+   */
   async markExpired(
     manager: EntityManager,
     checkout: Checkout,
     paymentStatus: string | null,
-    invalidatedBy: string | null,
+    reason: ExpireReason,
+    replacedBy: string | null,
   ): Promise<void> {
-    await this.db.sql(
+    const { affected } = await this.db.sql(
       manager,
-      `UPDATE ${this.checkouts} SET state = 'expired', payment_status = ?, invalidated_by = ?, updated_at = ? ` +
+      `UPDATE ${this.checkouts} SET state = 'expired', payment_status = ?, expire_reason = ?, invalidated_by = ?, updated_at = ? ` +
         `WHERE id = ? AND state IN ('creating', 'open')`,
-      [paymentStatus ?? checkout.paymentStatus, invalidatedBy, new Date(), checkout.id],
+      [paymentStatus ?? checkout.paymentStatus, reason, replacedBy, new Date(), checkout.id],
     );
+    if (affected === 0) return;
+    Object.assign(checkout, { state: 'expired', expireReason: reason, invalidatedBy: replacedBy });
+    if (checkout.stripeSessionId)
+      await this.outbox.add(manager, 'checkout.expired', checkout, reason);
   }
 
   /** Stripe refused the create for good: no session exists. */
@@ -170,19 +201,22 @@ export class CheckoutStore {
   }
 
   /** A delayed payment method failed: the session is complete at Stripe, and unpaid for good. */
-  async markPaymentFailed(manager: EntityManager, checkoutId: string): Promise<void> {
-    await this.db.sql(
+  async markPaymentFailed(manager: EntityManager, checkout: Checkout): Promise<void> {
+    const { affected } = await this.db.sql(
       manager,
       `UPDATE ${this.checkouts} SET state = 'failed', updated_at = ? WHERE id = ? AND state = 'complete' ` +
         `AND payment_status = 'unpaid'`,
-      [new Date(), checkoutId],
+      [new Date(), checkout.id],
     );
+    if (affected === 0) return;
+    checkout.state = 'failed';
+    await this.outbox.add(manager, 'checkout.payment_failed', checkout);
   }
 
   async applyChanges(
     manager: EntityManager,
     checkout: Checkout,
-    changes: CheckoutChanges & { refundRequired?: boolean },
+    changes: Partial<Checkout>,
   ): Promise<void> {
     Object.assign(checkout, changes, { updatedAt: new Date() });
     await manager

@@ -9,6 +9,7 @@ import {
   type CheckoutSessionCreateParams,
 } from '../stripe/stripe.gateway.js';
 import { becomesPaid, isPaid, sessionChanges } from './checkout-states.js';
+import { EventOutbox } from '../events/event-outbox.js';
 import { CheckoutStore } from './checkout-store.js';
 
 /**
@@ -23,6 +24,7 @@ export class CheckoutSyncService {
   constructor(
     private readonly db: PaymentsDb,
     private readonly store: CheckoutStore,
+    private readonly outbox: EventOutbox,
     private readonly stripe: StripeGateway,
   ) {}
 
@@ -59,7 +61,10 @@ export class CheckoutSyncService {
     return updated;
   }
 
-  /** The database part of apply(), inside the caller's transaction; no Stripe call. */
+  /**
+   * The database part of apply(), inside the caller's transaction; no Stripe call. The events of
+   * what changed are written in the same transaction: a first payment, a second one, an expiry.
+   */
   async applyWith(
     manager: EntityManager,
     checkoutId: string,
@@ -67,17 +72,27 @@ export class CheckoutSyncService {
   ): Promise<Checkout> {
     // A locked read: two paths applying the same payment at once see each other's commit.
     const checkout = await this.store.lockedById(manager, checkoutId);
-    const changes = sessionChanges(checkout, session);
+    const changes: Partial<Checkout> = sessionChanges(checkout, session);
     if (Object.keys(changes).length === 0) return checkout;
-    if (becomesPaid(checkout, changes) && !(await this.store.markPayablePaid(manager, checkout))) {
+    const paid = becomesPaid(checkout, changes);
+    // Completed, not expired after all: an expiry we had intended did not happen.
+    if (changes.state === 'complete')
+      Object.assign(changes, { expireReason: null, invalidatedBy: null });
+    if (changes.state === 'expired') changes.expireReason = checkout.expireReason ?? 'timeout';
+    const duplicate = paid && !(await this.store.markPayablePaid(manager, checkout));
+    if (duplicate) {
       this.logger.error(
         `Duplicate payment: checkout ${checkout.id} (session ${session.id}) was paid although another ` +
           `checkout already paid payable ${checkout.payableId}; flagged for refund`,
       );
-      await this.store.applyChanges(manager, checkout, { ...changes, refundRequired: true });
-      return checkout;
+      changes.refundRequired = true;
     }
     await this.store.applyChanges(manager, checkout, changes);
+    if (paid)
+      await this.outbox.add(manager, duplicate ? 'payment.duplicate' : 'payable.paid', checkout);
+    if (changes.state === 'expired') {
+      await this.outbox.add(manager, 'checkout.expired', checkout, checkout.expireReason);
+    }
     return checkout;
   }
 
@@ -91,6 +106,7 @@ export class CheckoutSyncService {
     );
     for (const other of others) {
       try {
+        await this.store.intendExpiry(other, 'withdrawn', null);
         const session = await this.stripe.expireSession(
           other.stripeAccountId,
           other.stripeSessionId as string,
@@ -98,7 +114,7 @@ export class CheckoutSyncService {
         if (session.status === 'complete') await this.apply(other, session);
         else
           await this.db.transaction((m) =>
-            this.store.markExpired(m, other, session.payment_status, null),
+            this.store.markExpired(m, other, session.payment_status, 'withdrawn', null),
           );
       } catch (error) {
         this.logger.warn(

@@ -188,6 +188,7 @@ export class CheckoutService {
       lineItems: cart.lineItems,
       idempotencyKey: `checkout-${id}`,
       invalidatedBy: null,
+      expireReason: null,
       refundRequired: false,
       expiresAt,
       createdAt: now,

@@ -2,6 +2,8 @@ import { Column, Entity, Index, PrimaryColumn, Unique } from 'typeorm';
 
 export type CheckoutState = 'creating' | 'open' | 'complete' | 'expired' | 'failed';
 export type UiMode = 'hosted' | 'embedded';
+/** Why a session ended unpaid: Stripe expired it, a newer checkout replaced it, or we withdrew it. */
+export type ExpireReason = 'timeout' | 'invalidated' | 'withdrawn';
 
 export interface LineItemSnapshot {
   articleId: number;
@@ -72,6 +74,13 @@ export class Checkout {
 
   @Column({ name: 'invalidated_by', type: 'varchar', length: 36, nullable: true })
   invalidatedBy: string | null;
+
+  /**
+   * Why we are expiring the session, written before Stripe is asked: whoever records the expiry
+   * (this path, or the webhook Stripe sends for it) reports that reason; else Stripe's `timeout`.
+   */
+  @Column({ name: 'expire_reason', type: 'varchar', length: 16, nullable: true })
+  expireReason: ExpireReason | null;
 
   /** A payment completed on a session that had been invalidated: money to give back. */
   @Column({ name: 'refund_required', type: 'boolean', default: false })

@@ -5,11 +5,22 @@ import { Article } from './article.entity.js';
 import { Checkout } from './checkout.entity.js';
 import { Company } from './company.entity.js';
 import { Payable } from './payable.entity.js';
+import { OutboxEvent } from './outbox-event.entity.js';
 import { StripeEvent } from './stripe-event.entity.js';
 import { paymentsEntities } from './table-prefix.js';
 
-export { ApiKey, Article, ArticlePrice, ArticleType, Checkout, Company, Payable, StripeEvent };
-export type { CheckoutState, LineItemSnapshot, UiMode } from './checkout.entity.js';
+export {
+  ApiKey,
+  Article,
+  ArticlePrice,
+  ArticleType,
+  Checkout,
+  Company,
+  Payable,
+  OutboxEvent,
+  StripeEvent,
+};
+export type { CheckoutState, ExpireReason, LineItemSnapshot, UiMode } from './checkout.entity.js';
 
 export {
   DEFAULT_TABLE_PREFIX,

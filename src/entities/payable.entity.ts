@@ -22,6 +22,10 @@ export class Payable {
   @Column({ name: 'paid_at', type: 'datetime', precision: 3, nullable: true })
   paidAt: Date | null;
 
+  /** The Sequence of the payable's last event. */
+  @Column({ name: 'event_sequence', type: 'int', default: 0 })
+  eventSequence: number;
+
   @Column({ name: 'lock_token', type: 'varchar', length: 36, nullable: true })
   lockToken: string | null;
 

@@ -6,6 +6,7 @@ import { Article } from './article.entity.js';
 import { Checkout } from './checkout.entity.js';
 import { Company } from './company.entity.js';
 import { Payable } from './payable.entity.js';
+import { OutboxEvent } from './outbox-event.entity.js';
 import { StripeEvent } from './stripe-event.entity.js';
 
 export const DEFAULT_TABLE_PREFIX = 'payments_';
@@ -22,7 +23,14 @@ export const BASE_TABLE_NAMES = new Map<PaymentsEntity, string>([
   [Payable, 'payables'],
   [Checkout, 'checkouts'],
   [StripeEvent, 'stripe_events'],
+  [OutboxEvent, 'events'],
 ]);
+
+/**
+ * The tables of the first schema, as the early migrations knew them: a migration works on the
+ * tables of its own time only (a later table named `events` may well be a host's own).
+ */
+export const INITIAL_TABLES = [...BASE_TABLE_NAMES].slice(0, 8);
 
 export interface PaymentsTablesOptions {
   /** Put before every table name of the module, so a host's own tables are never touched. */

@@ -9,7 +9,7 @@ import {
   Payable,
   StripeEvent,
 } from '../entities/index.js';
-import { BASE_TABLE_NAMES } from '../entities/table-prefix.js';
+import { INITIAL_TABLES } from '../entities/table-prefix.js';
 import { tableOf } from './table-names.js';
 import type { TableColumnOptions } from 'typeorm/schema-builder/options/TableColumnOptions.js';
 
@@ -220,7 +220,7 @@ export class InitialPaymentsSchema1764000000000 implements MigrationInterface {
   }
 
   async down(queryRunner: QueryRunner): Promise<void> {
-    for (const [entity, base] of [...BASE_TABLE_NAMES].reverse()) {
+    for (const [entity, base] of [...INITIAL_TABLES].reverse()) {
       // Tables renamed back by PrefixPaymentsTables' down() have their first names again.
       const name = tableOf(queryRunner, entity);
       await queryRunner.dropTable((await queryRunner.hasTable(name)) ? name : base);

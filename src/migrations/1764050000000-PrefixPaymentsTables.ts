@@ -1,6 +1,6 @@
 import { TableForeignKey, type MigrationInterface, type QueryRunner } from 'typeorm';
 import { ArticlePrice } from '../entities/index.js';
-import { BASE_TABLE_NAMES } from '../entities/table-prefix.js';
+import { INITIAL_TABLES } from '../entities/table-prefix.js';
 import { tableOf } from './table-names.js';
 
 /**
@@ -13,7 +13,7 @@ export class PrefixPaymentsTables1764050000000 implements MigrationInterface {
   name = 'PrefixPaymentsTables1764050000000';
 
   async up(queryRunner: QueryRunner): Promise<void> {
-    for (const [entity, base] of BASE_TABLE_NAMES) {
+    for (const [entity, base] of INITIAL_TABLES) {
       const name = tableOf(queryRunner, entity);
       if (name === base || (await queryRunner.hasTable(name))) continue;
       if (await queryRunner.hasTable(base)) await queryRunner.renameTable(base, name);
@@ -43,7 +43,7 @@ export class PrefixPaymentsTables1764050000000 implements MigrationInterface {
   }
 
   async down(queryRunner: QueryRunner): Promise<void> {
-    for (const [entity, base] of [...BASE_TABLE_NAMES].reverse()) {
+    for (const [entity, base] of [...INITIAL_TABLES].reverse()) {
       const name = tableOf(queryRunner, entity);
       if (name === base || (await queryRunner.hasTable(base))) continue;
       if (await queryRunner.hasTable(name)) await queryRunner.renameTable(name, base);

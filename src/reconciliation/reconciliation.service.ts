@@ -150,7 +150,7 @@ export class ReconciliationService {
       : await this.stripe.retrieveSession(account, sessionId);
     await this.sync.apply(checkout, session);
     if (pending && !isPaid(session) && paymentFailed(session)) {
-      await this.db.transaction((m) => this.store.markPaymentFailed(m, checkout.id));
+      await this.db.transaction((m) => this.store.markPaymentFailed(m, checkout));
       checkout.state = 'failed';
     }
     return checkout;

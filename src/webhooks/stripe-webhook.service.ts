@@ -51,9 +51,9 @@ export class StripeWebhookService {
       checkout.stripeSessionId as string,
     );
     const processed = await this.record(event, async (manager) => {
-      await this.sync.applyWith(manager, checkout.id, session);
+      const updated = await this.sync.applyWith(manager, checkout.id, session);
       if (event.type === 'checkout.session.async_payment_failed') {
-        await this.store.markPaymentFailed(manager, checkout.id);
+        await this.store.markPaymentFailed(manager, updated);
       }
     });
     if (processed && isPaid(session)) await this.sync.expireOthers(checkout);

@@ -3,6 +3,7 @@ import { parseDatabaseUrl } from '../../app/src/config/database-url.js';
 import { schemaToolOptions, typeOrmOptions } from '../../app/src/database/typeorm-options.js';
 import { hashApiKey } from '../../src/auth/api-key.service.js';
 import { InitialPaymentsSchema1764000000000 } from '../../src/migrations/1764000000000-InitialPaymentsSchema.js';
+import { ByteExactIdentifiers1764100000000 } from '../../src/migrations/1764100000000-ByteExactIdentifiers.js';
 import {
   ApiKey,
   Article,
@@ -308,7 +309,10 @@ describe(`byte-exact identifiers on an existing database (${TEST_DB})`, () => {
       await dataSource.getRepository(StripeEvent).clear();
       await dataSource.getRepository(Checkout).clear();
       await dataSource.getRepository(Payable).clear();
-      await dataSource.undoLastMigration();
+      // Down to before ByteExactIdentifiers (the later migrations first).
+      const later =
+        PAYMENTS_MIGRATIONS.length - PAYMENTS_MIGRATIONS.indexOf(ByteExactIdentifiers1764100000000);
+      for (let i = 0; i < later; i++) await dataSource.undoLastMigration();
       expect(await collations()).toEqual(['utf8mb4_unicode_ci']);
       await dataSource.runMigrations();
       expect(await collations()).toEqual(['utf8mb4_nopad_bin']);

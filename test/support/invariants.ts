@@ -1,6 +1,6 @@
 import type { DataSource } from 'typeorm';
 import type { EmulatedSession, StripeEmulator } from '../../emulator/src/index.js';
-import { Checkout, Payable } from '../../src/index.js';
+import { Checkout, Payable, OutboxEvent } from '../../src/index.js';
 
 const PAID = new Set(['paid', 'no_payment_required']);
 const paidAtStripe = (session: EmulatedSession | undefined) =>
@@ -75,6 +75,45 @@ export async function settledViolations(
   }
   if (payable.lockToken !== null && payable.lockedUntil && payable.lockedUntil > new Date()) {
     violations.push(`${reference}: lease still held`);
+  }
+  const events = await dataSource.getRepository(OutboxEvent).findBy({ payableId: payable.id });
+  return [...violations, ...eventViolations(reference, rows, events, payable)];
+}
+
+/**
+ * The outbox agrees with the rows: every change its one event, no event without its change (the
+ * transactional outbox, across crashes too), and a payable's sequence 1..n without gaps.
+ */
+function eventViolations(
+  reference: string,
+  rows: Checkout[],
+  events: OutboxEvent[],
+  payable: Payable,
+): string[] {
+  const violations: string[] = [];
+  const count = (type: string, checkoutId: string) =>
+    events.filter((e) => e.type === type && JSON.parse(e.data).CheckoutId === checkoutId).length;
+  const expect = (type: string, checkoutId: string, wanted: number) => {
+    const n = count(type, checkoutId);
+    if (n !== wanted)
+      violations.push(`${reference}: ${n} ${type} events for ${checkoutId}, not ${wanted}`);
+  };
+  for (const row of rows) {
+    const paid = PAID.has(row.paymentStatus ?? '');
+    expect('payable.paid', row.id, paid && row.id === payable.paidCheckoutId ? 1 : 0);
+    expect('payment.duplicate', row.id, paid && row.refundRequired ? 1 : 0);
+    expect('checkout.expired', row.id, row.state === 'expired' && row.stripeSessionId ? 1 : 0);
+    expect(
+      'checkout.payment_failed',
+      row.id,
+      row.state === 'failed' && row.paymentStatus === 'unpaid' && row.stripeSessionId ? 1 : 0,
+    );
+  }
+  const sequences = events.map((e) => e.sequence).sort((a, b) => a - b);
+  if (sequences.some((n, i) => n !== i + 1) || payable.eventSequence !== sequences.length) {
+    violations.push(
+      `${reference}: event sequence ${sequences.join(',')} (payable at ${payable.eventSequence})`,
+    );
   }
   return violations;
 }
