@@ -4,7 +4,6 @@ import { PaymentsDb } from '../database/payments-db.js';
 import { Checkout, Payable, type CheckoutState, type ExpireReason } from '../entities/index.js';
 import { EventOutbox } from '../events/event-outbox.js';
 import type { CheckoutSession } from '../stripe/stripe.gateway.js';
-import type { CheckoutChanges } from './checkout-states.js';
 
 /** Rows that may still hold, or come to hold, a payable Stripe session. */
 const LIVE_STATES: CheckoutState[] = ['creating', 'open'];
