@@ -34,6 +34,9 @@ export class CheckoutSyncService {
    * the session, so the row stays `creating` for whoever holds the payable's lease next.
    */
   async createFromWriteAhead(checkout: Checkout): Promise<CheckoutSession> {
+    if (checkout.stripeRequest === null) {
+      throw new Error(`Checkout ${checkout.id} has its session already: nothing to replay`);
+    }
     try {
       return await this.stripe.createSession(
         checkout.stripeAccountId,

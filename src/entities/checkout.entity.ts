@@ -17,8 +17,11 @@ export interface LineItemSnapshot {
 @Entity('checkouts')
 @Unique('UQ_checkouts_stripe_session_id', ['stripeSessionId'])
 @Unique('UQ_checkouts_idempotency_key', ['idempotencyKey'])
-@Index('IX_checkouts_payable_state', ['payableId', 'state'])
-@Index('IX_checkouts_state_updated', ['state', 'updatedAt'])
+// A payable's open checkout, and its newest: both served in index order, never sorted.
+@Index('IX_checkouts_payable_state_created', ['payableId', 'state', 'createdAt', 'id'])
+@Index('IX_checkouts_payable_created', ['payableId', 'createdAt', 'id'])
+// Reconciliation's stale rows: creating, open, complete-and-unpaid.
+@Index('IX_checkouts_state_payment_updated', ['state', 'paymentStatus', 'updatedAt'])
 export class Checkout {
   @PrimaryColumn({ type: 'varchar', length: 36 })
   id: string;
@@ -65,9 +68,12 @@ export class Checkout {
   @Column({ name: 'line_items', type: 'simple-json' })
   lineItems: LineItemSnapshot[];
 
-  /** The exact create parameters (JSON), so a crashed create can be replayed under the same key. */
-  @Column({ name: 'stripe_request', type: 'text' })
-  stripeRequest: string;
+  /**
+   * The exact create parameters (JSON), so a crashed create can be replayed under the same key;
+   * dropped once the session is known.
+   */
+  @Column({ name: 'stripe_request', type: 'text', nullable: true })
+  stripeRequest: string | null;
 
   @Column({ name: 'idempotency_key', type: 'varchar', length: 64 })
   idempotencyKey: string;

@@ -1,7 +1,8 @@
-import { Column, Entity, PrimaryGeneratedColumn, Unique } from 'typeorm';
+import { Column, Entity, Index, PrimaryGeneratedColumn, Unique } from 'typeorm';
 
 @Entity('stripe_events')
 @Unique('UQ_stripe_events_event_id', ['eventId'])
+@Index('IX_stripe_events_received', ['receivedAt'])
 export class StripeEvent {
   @PrimaryGeneratedColumn()
   id: number;

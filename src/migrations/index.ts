@@ -2,6 +2,7 @@ import { InitialPaymentsSchema1764000000000 } from './1764000000000-InitialPayme
 import { PrefixPaymentsTables1764050000000 } from './1764050000000-PrefixPaymentsTables.js';
 import { ByteExactIdentifiers1764100000000 } from './1764100000000-ByteExactIdentifiers.js';
 import { PaymentEvents1764200000000 } from './1764200000000-PaymentEvents.js';
+import { QueryIndexes1764400000000 } from './1764400000000-QueryIndexes.js';
 
 /** Every migration of the module, in order; a host app adds these to its own DataSource. */
 export const PAYMENTS_MIGRATIONS = [
@@ -9,4 +10,5 @@ export const PAYMENTS_MIGRATIONS = [
   PrefixPaymentsTables1764050000000,
   ByteExactIdentifiers1764100000000,
   PaymentEvents1764200000000,
+  QueryIndexes1764400000000,
 ];

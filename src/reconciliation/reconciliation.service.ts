@@ -20,6 +20,8 @@ export interface ReconciliationReport {
 }
 
 const BATCH_SIZE = 100;
+/** Payables settled at once: each makes its Stripe calls one after the other. */
+const STRIPE_CONCURRENCY = 8;
 
 /**
  * Settles what a crash or a lost webhook left behind, one payable at a time under its lease (so
@@ -31,6 +33,7 @@ const BATCH_SIZE = 100;
 export class ReconciliationService {
   private readonly logger = new Logger('Reconciliation');
   private readonly creatingGraceMs: number;
+  private readonly budgetMs: number;
 
   constructor(
     @Inject(PAYMENTS_OPTIONS) options: PaymentsModuleOptions,
@@ -42,20 +45,33 @@ export class ReconciliationService {
     private readonly stripe: StripeGateway,
   ) {
     this.creatingGraceMs = options.creatingGraceMs ?? 120_000;
+    this.budgetMs = options.reconcileIntervalMs || 60_000;
   }
 
+  /**
+   * Settles every stale payable, batch after batch, a few at a time toward Stripe, until none is
+   * left or the time budget (by default one reconciliation interval) is spent.
+   */
   async reconcile(now = new Date()): Promise<ReconciliationReport> {
     const report: ReconciliationReport = { settled: 0, busy: 0, failed: 0 };
-    for (const payableId of await this.payablesToSettle(now)) {
-      const lease = await this.leases.tryAcquire(payableId);
-      if (!lease) {
-        report.busy++;
-        continue;
-      }
+    const deadline = performance.now() + this.budgetMs;
+    for (;;) {
+      const batch = await this.payablesToSettle(now);
+      if (batch.length === 0) break;
+      await inParallel(batch, STRIPE_CONCURRENCY, (payableId) =>
+        this.settleOne(payableId, now, report),
+      );
+      if (performance.now() > deadline) break;
+    }
+    return report;
+  }
+
+  private async settleOne(payableId: string, now: Date, report: ReconciliationReport) {
+    const lease = await this.leases.tryAcquire(payableId);
+    if (!lease) report.busy++;
+    else {
       try {
         await this.settle(lease);
-        // Confirmed against Stripe as of this run: not looked at again for a grace period.
-        await this.store.markChecked(payableId, now);
         report.settled++;
       } catch (error) {
         report.failed++;
@@ -64,27 +80,34 @@ export class ReconciliationService {
         await this.leases.release(lease).catch(() => undefined);
       }
     }
-    return report;
+    // Looked at as of this run, settled or not: not picked again for a grace period, so every
+    // batch makes progress (a busy payable's create settles it itself).
+    await this.store.markChecked(payableId, now);
   }
 
   /**
    * Payables with a checkout left `creating` past the grace period (a crashed create), open and
-   * quiet for the grace period or past its expiry (a lost webhook), or complete and still unpaid
-   * (a delayed payment whose outcome we have not heard).
+   * quiet for the grace period (a lost webhook), or complete and still unpaid (a delayed payment
+   * whose outcome we have not heard). Each an index range, unsorted: any stale rows will do.
    */
   private async payablesToSettle(now: Date): Promise<string[]> {
     const cutoff = new Date(now.getTime() - this.creatingGraceMs);
-    const rows = await this.db.run((m) =>
-      m
-        .getRepository(Checkout)
-        .createQueryBuilder('c')
-        .select('DISTINCT c.payable_id', 'payableId')
-        .where("c.state IN ('creating', 'open', 'complete') AND c.updated_at < :cutoff", { cutoff })
-        .andWhere("(c.state <> 'complete' OR c.payment_status = 'unpaid')")
-        .limit(BATCH_SIZE)
-        .getRawMany<{ payableId: string }>(),
-    );
-    return rows.map((row) => row.payableId);
+    const stale = (where: string) =>
+      this.db.run((m) =>
+        m
+          .getRepository(Checkout)
+          .createQueryBuilder('c')
+          .select('c.payable_id', 'payableId')
+          .where(`${where} AND c.updated_at < :cutoff`, { cutoff })
+          .limit(BATCH_SIZE)
+          .getRawMany<{ payableId: string }>(),
+      );
+    const rows = [
+      ...(await stale("c.state = 'creating' AND c.payment_status IS NULL")),
+      ...(await stale("c.state = 'open'")),
+      ...(await stale("c.state = 'complete' AND c.payment_status = 'unpaid'")),
+    ];
+    return [...new Set(rows.map((row) => row.payableId))];
   }
 
   /**
@@ -172,4 +195,13 @@ function paymentFailed(session: CheckoutSession): boolean {
 
 function isPastExpiry(checkout: Checkout): boolean {
   return checkout.expiresAt.getTime() <= Date.now();
+}
+
+/** Runs `work` over `items`, at most `limit` at a time. */
+async function inParallel<T>(items: T[], limit: number, work: (item: T) => Promise<void>) {
+  let next = 0;
+  const worker = async () => {
+    while (next < items.length) await work(items[next++]);
+  };
+  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
 }
