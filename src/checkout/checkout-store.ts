@@ -14,12 +14,20 @@ export class CheckoutStore {
   private readonly checkouts: string;
   private readonly payables: string;
 
+  private readonly insertCheckout: string;
+
   constructor(
     private readonly db: PaymentsDb,
     private readonly outbox: EventOutbox,
   ) {
     this.checkouts = db.table(Checkout);
     this.payables = db.table(Payable);
+    this.insertCheckout =
+      `INSERT INTO ${this.checkouts} (id, payable_id, company_id, state, payment_status, ui_mode, ` +
+      'stripe_session_id, stripe_account_id, customer_id, customer_email, payment_intent_id, url, ' +
+      'amount_total, currency, line_items, stripe_request, idempotency_key, invalidated_by, ' +
+      'expire_reason, refund_required, expires_at, created_at, updated_at) ' +
+      `VALUES (${Array(23).fill('?').join(', ')})`;
   }
 
   findPayable(companyId: string, internalReferenceId: string): Promise<Payable | null> {
@@ -95,14 +103,32 @@ export class CheckoutStore {
   async insertWriteAhead(manager: EntityManager, checkout: Checkout, payableId: string) {
     const now = new Date();
     Object.assign(checkout, { payableId, createdAt: now, updatedAt: now });
-    // No read-back of column defaults: every column is set here.
-    await manager
-      .createQueryBuilder()
-      .insert()
-      .into(Checkout)
-      .values(checkout)
-      .updateEntity(false)
-      .execute();
+    // One prepared statement on the hot path; every column is set, nothing is read back.
+    await this.db.sql(manager, this.insertCheckout, [
+      checkout.id,
+      checkout.payableId,
+      checkout.companyId,
+      checkout.state,
+      checkout.paymentStatus,
+      checkout.uiMode,
+      checkout.stripeSessionId,
+      checkout.stripeAccountId,
+      checkout.customerId,
+      checkout.customerEmail,
+      checkout.paymentIntentId,
+      checkout.url,
+      checkout.amountTotal,
+      checkout.currency,
+      JSON.stringify(checkout.lineItems),
+      checkout.stripeRequest,
+      checkout.idempotencyKey,
+      checkout.invalidatedBy,
+      checkout.expireReason,
+      checkout.refundRequired,
+      checkout.expiresAt,
+      checkout.createdAt,
+      checkout.updatedAt,
+    ]);
   }
 
   /** The session of a write-ahead row, found again by replaying its create. */
