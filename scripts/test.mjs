@@ -1,7 +1,9 @@
 #!/usr/bin/env node
 // npm test: build once; every suite on SQLite under Express; then the e2e, browser and crash
 // suites again on MariaDB, and the e2e and browser suites on both databases under Fastify (the
-// crash suites run the built service process, whose adapter the HTTP passes do not change).
+// crash suites run the built service process, whose adapter the HTTP passes do not change). The
+// consumer test (test/consumer) is in the first pass only: it packs the project and runs its own
+// matrix of host apps (ESM and CommonJS, Express and Fastify, SQLite and MariaDB).
 import { spawnSync } from 'node:child_process';
 import { createConnection } from 'mysql2/promise';
 
@@ -38,7 +40,7 @@ run('npm', ['run', 'build', '--silent']);
 const withMysql = await mysqlReachable();
 const passes = [
   {
-    name: 'every suite, SQLite, Express',
+    name: 'every suite, SQLite, Express; the consumer test on its own matrix',
     suites: [],
     env: { TEST_DB: 'sqlite', TEST_ADAPTER: 'express' },
   },

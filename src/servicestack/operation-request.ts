@@ -10,12 +10,20 @@ import {
 
 /** An operation's request as it came over the wire, before ServiceStack's binding rules. */
 export class WireRequest {
+  /**
+   * The HTTP request: its caller is checked against the bound DTO. Not enumerable: a host's global
+   * pipe that also transforms custom decorators' values (`validateCustomDecorators`) would walk
+   * into its socket, and class-transformer's `new` of the native TCP handle aborts the process.
+   */
+  declare readonly request: object;
+
   constructor(
     readonly fields: unknown,
     readonly source: WireSource,
-    /** The HTTP request: its caller is checked against the bound DTO. */
-    readonly request: object,
-  ) {}
+    request: object,
+  ) {
+    Object.defineProperty(this, 'request', { value: request, enumerable: false });
+  }
 }
 
 interface HttpRequest {
