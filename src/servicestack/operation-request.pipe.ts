@@ -34,7 +34,12 @@ export class OperationRequestPipe implements PipeTransform {
   constructor(private readonly rateLimiter: RateLimiter) {}
 
   async transform(value: unknown, metadata: ArgumentMetadata): Promise<unknown> {
-    if (!(value instanceof WireRequest)) return value;
+    if (!(value instanceof WireRequest)) {
+      // An operation's request that another pipe replaced would skip binding, the tenant check
+      // and validation: refused, never passed on.
+      if (metadata.type === 'custom' && isDto(metadata.metatype)) throw replacedRequest();
+      return value;
+    }
     const bound = bindRequest(value.fields, value.source, metadata.metatype);
     await this.authorize(value.request, bound);
     return dtoValidation.transform(bound, { ...metadata, type: 'body' });
@@ -51,6 +56,13 @@ export class OperationRequestPipe implements PipeTransform {
       await this.rateLimiter.perPayable(CompanyId, InternalReferenceId);
     }
   }
+}
+
+function replacedRequest(): Error {
+  return new Error(
+    "An operation's request was replaced before the payments pipe (a global pipe with " +
+      'validateCustomDecorators?): refused',
+  );
 }
 
 /**

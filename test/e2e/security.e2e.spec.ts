@@ -281,3 +281,25 @@ describe(`rate limits (${TEST_DB})`, () => {
     expect(statuses.slice(8)).toEqual([429, 429]);
   });
 });
+
+describe(`a host's global pipe that replaces the operation's request (${TEST_DB})`, () => {
+  let t: TestApp;
+  beforeAll(async () => {
+    t = await startTestApp({
+      // A careless host pipe: it turns every value into a plain object, custom decorators' too.
+      configure: (app) =>
+        app.useGlobalPipes({
+          transform: (value: unknown) => ({ ...(value as object), CompanyId: CLINIC }),
+        }),
+    });
+  });
+  afterAll(() => t.close());
+
+  it('cannot skip binding, the tenant check and validation: the request is refused', async () => {
+    const before = t.emulator.requests.length;
+    const res = await t.http.post(CREATE).set('x-api-key', 'demo-api-key').send(salonCheckout());
+    expect(res.status).toBe(500);
+    expect(res.body.ResponseStatus.ErrorCode).toBe('InternalServerError');
+    expect(t.emulator.requests.length).toBe(before);
+  });
+});

@@ -46,6 +46,8 @@ export interface TestAppOptions {
   module?: Partial<PaymentsModuleOptions & PaymentsModuleSwitches>;
   /** Reach the database through another URL, e.g. a TCP proxy in front of `db`. */
   dbUrl?: string;
+  /** What a host app does to its app before it listens (global pipes, say). */
+  configure?: (app: INestApplication) => void;
 }
 
 @Module({})
@@ -94,6 +96,7 @@ export async function startTestApp(options: TestAppOptions = {}): Promise<TestAp
     TEST_ADAPTER,
     process.env.TEST_LOGS ? ['log', 'warn', 'error'] : false,
   );
+  options.configure?.(app);
   await app.listen(port, '127.0.0.1');
   const dataSource = app.get<DataSource>(getDataSourceToken());
   await provideDemoData(app.get(PaymentsAdminService), true);
