@@ -16,8 +16,8 @@ import { World } from './world.js';
  * (replay a failure with what fast-check prints; timing decides too, so a replay may pass),
  * MODEL_SHRINK_MS (time spent shrinking a failure), MODEL_TRACE=1 (print every run).
  */
-const RUNS = Number(process.env.MODEL_RUNS ?? 8);
-const MAX_COMMANDS = Number(process.env.MODEL_COMMANDS ?? 24);
+const RUNS = Number(process.env.MODEL_RUNS ?? 7);
+const MAX_COMMANDS = Number(process.env.MODEL_COMMANDS ?? 22);
 // Chosen here rather than by fast-check, so it is printed even if the run never ends.
 const SEED = Number(process.env.MODEL_SEED ?? Date.now() ^ (Math.random() * 0x100000000));
 const PATH = process.env.MODEL_PATH;
