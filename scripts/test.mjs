@@ -1,9 +1,9 @@
 #!/usr/bin/env node
-// npm test: build once; every suite on SQLite under Express; then the e2e, browser and crash
-// suites again on MariaDB, and the e2e and browser suites on both databases under Fastify (the
-// crash suites run the built service process, whose adapter the HTTP passes do not change). The
-// consumer test (test/consumer) is in the first pass only: it packs the project and runs its own
-// matrix of host apps (ESM and CommonJS, Express and Fastify, SQLite and MariaDB).
+// npm test: build once; every suite on SQLite under Express; then the e2e, browser, crash and
+// model suites again on MariaDB, and the e2e and browser suites on both databases under Fastify
+// (the crash and model suites run the built service process, whose adapter the HTTP passes do not
+// change). The consumer test (test/consumer) is in the first pass only: it packs the project and
+// runs its own matrix of host apps (ESM and CommonJS, Express and Fastify, SQLite and MariaDB).
 import { spawnSync } from 'node:child_process';
 import { createConnection } from 'mysql2/promise';
 
@@ -45,8 +45,8 @@ const passes = [
     env: { TEST_DB: 'sqlite', TEST_ADAPTER: 'express' },
   },
   {
-    name: 'e2e and crash points, MariaDB, Express',
-    suites: [...e2e, 'test/crash'],
+    name: 'e2e, crash points and model, MariaDB, Express',
+    suites: [...e2e, 'test/crash', 'test/model'],
     env: { TEST_DB: 'mysql', TEST_ADAPTER: 'express' },
     mysql: true,
   },

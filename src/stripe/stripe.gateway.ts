@@ -148,9 +148,9 @@ export class StripeGateway {
     if (
       error instanceof Stripe.errors.StripeConnectionError ||
       error instanceof Stripe.errors.StripeRateLimitError ||
-      // The same create is still running elsewhere (a replay beside the original): try again.
-      (error instanceof Stripe.errors.StripeIdempotencyError &&
-        error.code === 'idempotency_key_in_use')
+      // The same create still running elsewhere (a replay beside the original), or a key Stripe
+      // will not match: never proof that nothing was created, so the row stays for a retry.
+      error instanceof Stripe.errors.StripeIdempotencyError
     ) {
       return new PaymentsException(
         'StripeUnavailable',
