@@ -15,6 +15,7 @@ import {
 import { startStripeEmulator, type StripeEmulator } from '../../emulator/src/index.js';
 import { createHttpApp, type HttpAdapterKind } from '../../app/src/http-app.js';
 import { freeLoopbackPort as freePort } from '../../app/src/free-port.js';
+import { HttpDrain } from '../../app/src/http-drain.js';
 import { createTestDatabase, type TestDatabase } from './test-database.js';
 
 /** Which HTTP adapter the suite runs on: scripts/test.mjs runs the e2e suites on both. */
@@ -98,6 +99,9 @@ export async function startTestApp(options: TestAppOptions = {}): Promise<TestAp
   );
   options.configure?.(app);
   await app.listen(port, '127.0.0.1');
+  // As the standalone service shuts down: a keep-alive connection whose request (a webhook from the
+  // emulator, say) ends during close would otherwise hold Fastify's close for its keep-alive timeout.
+  const drain = new HttpDrain(app.getHttpServer());
   const dataSource = app.get<DataSource>(getDataSourceToken());
   await provideDemoData(app.get(PaymentsAdminService), true);
   return {
@@ -108,6 +112,7 @@ export async function startTestApp(options: TestAppOptions = {}): Promise<TestAp
     emulator,
     db,
     async close() {
+      await drain.drain(5000);
       await app.close();
       if (!options.emulator) await emulator.close();
       if (!options.db) await db.drop();
