@@ -32,7 +32,8 @@ describe(`reconciliation of ${STUCK} stuck sessions (${TEST_DB})`, () => {
     for (let i = 0; i < STUCK / 2; i++) {
       sessions.push((await insertCreatingWithSession(t, stripe, `stuck-creating-${i}`)).sessionId);
     }
-    if (process.env.RECONCILE_FIGURE) console.log(`seed: ${Math.round(performance.now() - seeding)} ms`);
+    if (process.env.RECONCILE_FIGURE)
+      console.log(`seed: ${Math.round(performance.now() - seeding)} ms`);
     // Stripe moved on and no webhook told us: every other session expired, the rest paid.
     const expired = sessions.filter((_, i) => i % 2 === 0);
     const paid = sessions.filter((_, i) => i % 2 === 1);
@@ -45,7 +46,10 @@ describe(`reconciliation of ${STUCK} stuck sessions (${TEST_DB})`, () => {
     const later = new Date(Date.now() + 10 * 60_000);
     const started = performance.now();
     const report = await t.app.get(ReconciliationService).reconcile(later);
-    if (process.env.RECONCILE_FIGURE) console.log(`reconcile ${STUCK}: ${Math.round(performance.now() - started)} ms, peak ${t.emulator.concurrency.peak}`);
+    if (process.env.RECONCILE_FIGURE)
+      console.log(
+        `reconcile ${STUCK}: ${Math.round(performance.now() - started)} ms, peak ${t.emulator.concurrency.peak}`,
+      );
     t.emulator.clearFaults();
 
     expect(report).toEqual({ settled: STUCK, busy: 0, failed: 0 });
