@@ -7,6 +7,7 @@ import {
   Payable,
   StripeEvent,
 } from '../../src/index.js';
+import { SQLITE_CACHE_KIB } from '../../app/src/database/typeorm-options.js';
 import { analyze, planProblems, StatementRecorder } from '../support/query-plans.js';
 import { QUERY_PATHS } from '../support/query-paths.js';
 import { seedHistory, type History } from '../support/seed-history.js';
@@ -37,6 +38,11 @@ describe(`query plans over a database with history (${TEST_DB})`, () => {
     );
   }, 120_000);
   afterAll(() => t.close());
+
+  (TEST_DB === 'sqlite' ? it : it.skip)('SQLite: its page cache is sized on purpose', async () => {
+    const [row] = (await t.dataSource.query('PRAGMA cache_size')) as { cache_size: number }[];
+    expect(row.cache_size).toBe(-SQLITE_CACHE_KIB);
+  });
 
   it.each(QUERY_PATHS.map((path) => [path.name, path] as const))(
     '%s: every statement is served by an index',
