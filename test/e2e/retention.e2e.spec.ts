@@ -160,4 +160,22 @@ describe(`retention (${TEST_DB})`, () => {
       result: 'done',
     });
   });
+
+  it('runs on its own timer when an interval is set', async () => {
+    const old = await addStripeEvents(3, daysAgo(100), daysAgo(100));
+    const timed = await startTestApp({
+      db: a.db,
+      emulator: a.emulator,
+      module: { retention: { ...retention, intervalMs: 50 } },
+    });
+    try {
+      const deadline = Date.now() + 10_000;
+      while ((await stripeEvents.countBy({ eventId: In(old) })) > 0 && Date.now() < deadline) {
+        await new Promise((resolve) => setTimeout(resolve, 20));
+      }
+      expect(await stripeEvents.countBy({ eventId: In(old) })).toBe(0);
+    } finally {
+      await timed.close();
+    }
+  });
 });
