@@ -83,10 +83,7 @@ export class RetentionService {
       );
       if (rows.length === 0) return 0;
       const keys = rows.map((row) => row.prune_key);
-      const { affected } = await this.db.sql(manager, deleteBatchSql(step, keys.length), [
-        ...keys,
-        cutoff,
-      ]);
+      const { affected } = await this.db.sql(manager, deleteBatchSql(step, keys.length), keys);
       return affected;
     });
     if (!outcome.held) this.logger.warn('Retention lease lost to another instance; stopping');
