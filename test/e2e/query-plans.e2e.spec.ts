@@ -44,6 +44,18 @@ describe(`query plans over a database with history (${TEST_DB})`, () => {
     expect(row.cache_size).toBe(-SQLITE_CACHE_KIB);
   });
 
+  it('the check itself: a statement no index serves is caught on this database', async () => {
+    const checkouts = t.dataSource.driver.escape(t.dataSource.getMetadata(Checkout).tableName);
+    const problems = await planProblems(t.dataSource, {
+      sql: `SELECT id FROM ${checkouts} WHERE amount_total = ? ORDER BY url`,
+      parameters: [45000],
+    });
+    expect(problems).toEqual([
+      expect.stringMatching(/full scan/),
+      expect.stringMatching(/temporary B-tree|filesort/),
+    ]);
+  });
+
   it.each(QUERY_PATHS.map((path) => [path.name, path] as const))(
     '%s: every statement is served by an index',
     async (_, path) => {

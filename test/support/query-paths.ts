@@ -39,6 +39,16 @@ export const QUERY_PATHS: QueryPath[] = [
     },
   },
   {
+    name: 'GET the last checkout of a payable whose sessions all ended',
+    drive: async (t) => {
+      await t.http
+        .get('/payment/stripe/v1/checkout')
+        .query({ CompanyId: SALON, InternalReferenceId: 'history-0' })
+        .set('x-api-key', 'demo-api-key')
+        .expect(200);
+    },
+  },
+  {
     name: 'status of a session',
     drive: async (t) => {
       const sessionId = await create(t, salonCheckout());
