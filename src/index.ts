@@ -4,6 +4,7 @@ export { PAYMENTS_OPTIONS } from './payments.module-definition.js';
 export type {
   PaymentsModuleOptions,
   PaymentsRateLimitOptions,
+  PaymentsRetentionOptions,
   PaymentsStripeOptions,
 } from './payments.options.js';
 export type { PaymentsModuleSwitches } from './payments-module-switches.js';
@@ -17,6 +18,7 @@ export {
   Checkout,
   Company,
   DEFAULT_TABLE_PREFIX,
+  JobLease,
   OutboxEvent,
   Payable,
   PAYMENTS_ENTITIES,
@@ -41,6 +43,7 @@ export {
   ReconciliationService,
   type ReconciliationReport,
 } from './reconciliation/reconciliation.service.js';
+export { RetentionService, type RetentionReport } from './retention/retention.service.js';
 export { ReadinessService } from './health/readiness.service.js';
 
 // The wire contract: request DTOs, responses, errors.

@@ -11,6 +11,7 @@ import { CheckoutService } from './checkout/checkout.service.js';
 import { CheckoutRetirementService } from './checkout/checkout-retirement.service.js';
 import { CheckoutStore } from './checkout/checkout-store.js';
 import { PayableLeaseService } from './checkout/payable-lease.service.js';
+import { JobLeases } from './database/job-lease.js';
 import { PaymentsDb } from './database/payments-db.js';
 import { EventOutbox } from './events/event-outbox.js';
 import { StripeCheckoutController } from './checkout/stripe-checkout.controller.js';
@@ -33,6 +34,8 @@ import {
 } from './rate-limit/rate-limit.store.js';
 import { ReconciliationScheduler } from './reconciliation/reconciliation.scheduler.js';
 import { ReconciliationService } from './reconciliation/reconciliation.service.js';
+import { RetentionScheduler } from './retention/retention.scheduler.js';
+import { RetentionService } from './retention/retention.service.js';
 import { ServiceStackOperationRegistry } from './servicestack/operation-registry.js';
 import { OperationRequestPipe } from './servicestack/operation-request.pipe.js';
 import { withSwitches, type PaymentsModuleSwitches } from './payments-module-switches.js';
@@ -63,6 +66,9 @@ import { StripeWebhookService } from './webhooks/stripe-webhook.service.js';
     StripeWebhookService,
     ReconciliationService,
     ReconciliationScheduler,
+    JobLeases,
+    RetentionService,
+    RetentionScheduler,
     StripeGateway,
     ReadinessService,
     RateLimiter,
@@ -83,6 +89,7 @@ import { StripeWebhookService } from './webhooks/stripe-webhook.service.js';
     CheckoutQueryService,
     PaymentsAdminService,
     ReconciliationService,
+    RetentionService,
     ReadinessService,
   ],
 })

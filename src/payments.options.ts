@@ -31,6 +31,18 @@ export interface PaymentsRateLimitOptions {
   redisUrl?: string;
 }
 
+export interface PaymentsRetentionOptions {
+  /**
+   * Processed Stripe events and outbound events (once fanned out) older than this are deleted;
+   * checkouts and payables never are. Default 90.
+   */
+  retentionDays?: number;
+  /** How often an instance tries a pass (one instance at a time runs it); default 1 h; 0 turns it off. */
+  intervalMs?: number;
+  /** Rows deleted per transaction; default 500. */
+  batchSize?: number;
+}
+
 export interface PaymentsModuleOptions {
   stripe: PaymentsStripeOptions;
   /** Plain-http redirect URLs to localhost are refused in production. */
@@ -57,4 +69,5 @@ export interface PaymentsModuleOptions {
   reconcileIntervalMs?: number;
   /** A `creating` checkout older than this is settled by reconciliation; default 2 min. */
   creatingGraceMs?: number;
+  retention?: PaymentsRetentionOptions;
 }

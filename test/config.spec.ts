@@ -50,4 +50,20 @@ describe('configuration', () => {
     });
     expect(() => loadConfig({ STRIPE_SECRET_KEY: 'pk_test_x' })).toThrow(ConfigError);
   });
+
+  it('reads retention from RETENTION_DAYS, RETENTION_INTERVAL_MS and RETENTION_BATCH_SIZE', () => {
+    expect(loadConfig({}).retention).toEqual({
+      retentionDays: 90,
+      intervalMs: 3_600_000,
+      batchSize: 500,
+    });
+    expect(
+      loadConfig({ RETENTION_DAYS: '30', RETENTION_INTERVAL_MS: '0', RETENTION_BATCH_SIZE: '50' })
+        .retention,
+    ).toEqual({ retentionDays: 30, intervalMs: 0, batchSize: 50 });
+    expect(() => loadConfig({ RETENTION_DAYS: '0' })).toThrow(
+      /RETENTION_DAYS: expected an integer/,
+    );
+    expect(() => loadConfig({ RETENTION_BATCH_SIZE: '100000' })).toThrow(/RETENTION_BATCH_SIZE/);
+  });
 });

@@ -22,6 +22,7 @@ export class AppModule {
           reconcileIntervalMs: config.reconcileIntervalMs,
           creatingGraceMs: config.creatingGraceMs,
           lockLeaseMarginMs: config.lockLeaseMarginMs,
+          retention: config.retention,
           rateLimit: config.rateLimit,
         }),
       ],

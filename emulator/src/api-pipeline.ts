@@ -13,7 +13,7 @@ import {
   rateLimited,
   StripeHttpError,
 } from './stripe-errors.js';
-import type { FaultSpec, RecordedRequest } from './types.js';
+import type { ApiConcurrency, FaultSpec, RecordedRequest } from './types.js';
 
 export interface PipelineDeps {
   api: CheckoutApi;
@@ -21,6 +21,7 @@ export interface PipelineDeps {
   faults: FaultRegistry;
   held: HeldRequests;
   requests: RecordedRequest[];
+  concurrency: ApiConcurrency;
   apiVersion: string;
   clock: () => number;
   log: (line: string) => void;
@@ -46,6 +47,7 @@ export async function handleApiRequest(
 ): Promise<void> {
   const method = req.method ?? 'GET';
   const requestId = randomId('req_', 14);
+  countInFlight(deps.concurrency, res);
   let body = '';
   if (method !== 'GET' && method !== 'DELETE') {
     try {
@@ -250,4 +252,11 @@ function apiKey(req: IncomingMessage): string | null {
     return Buffer.from(auth.slice(6), 'base64').toString('utf8').split(':')[0] || null;
   }
   return auth.trim() || null;
+}
+
+/** Until the answer is sent or the connection closes (a hang or a drop counts while it lasts). */
+function countInFlight(concurrency: ApiConcurrency, res: ServerResponse): void {
+  concurrency.inFlight++;
+  concurrency.peak = Math.max(concurrency.peak, concurrency.inFlight);
+  res.once('close', () => concurrency.inFlight--);
 }

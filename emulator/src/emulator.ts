@@ -29,6 +29,7 @@ export async function startStripeEmulator(
   const log = opts.logger ?? (() => undefined);
   const clock = opts.clock ?? Date.now;
   const requests: RecordedRequest[] = [];
+  const concurrency = { inFlight: 0, peak: 0 };
   const events: StripeEventSent[] = [];
   const timers = new Set<NodeJS.Timeout>();
   let publicUrl = '';
@@ -50,6 +51,7 @@ export async function startStripeEmulator(
       faults,
       held,
       requests,
+      concurrency,
       apiVersion: Stripe.API_VERSION,
       clock,
       log,
@@ -93,6 +95,7 @@ export async function startStripeEmulator(
     port,
     requests,
     events,
+    concurrency,
     sessions: (account) => store.all(account).map(snapshot),
     async pay(sessionId, payOpts = {}) {
       const record = lookup(sessionId);
@@ -126,6 +129,7 @@ export async function startStripeEmulator(
       faults.clear();
       requests.length = 0;
       events.length = 0;
+      concurrency.peak = concurrency.inFlight;
     },
     close() {
       closing ??= new Promise<void>((resolve) => {

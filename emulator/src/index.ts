@@ -1,6 +1,7 @@
 export { startStripeEmulator } from './emulator.js';
 export { signatureHeader } from './webhook-sender.js';
 export type {
+  ApiConcurrency,
   AsyncPaymentOutcome,
   EmulatedSession,
   EventDelivery,

@@ -126,6 +126,11 @@ export interface PayOptions extends EventOptions {
 
 export type AsyncPaymentOutcome = 'succeeded' | 'failed';
 
+export interface ApiConcurrency {
+  inFlight: number;
+  peak: number;
+}
+
 export interface StripeEmulator {
   url: string;
   port: number;
@@ -133,6 +138,8 @@ export interface StripeEmulator {
   sessions(account?: string): EmulatedSession[];
   requests: RecordedRequest[];
   events: StripeEventSent[];
+  /** API requests being answered now, and the most at once since start (or since `reset()`) */
+  concurrency: ApiConcurrency;
   /** completes an open session as the customer would; sends checkout.session.completed */
   pay(sessionId: string, opts?: PayOptions): Promise<EmulatedSession>;
   /**

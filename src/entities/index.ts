@@ -4,6 +4,7 @@ import { ArticleType } from './article-type.entity.js';
 import { Article } from './article.entity.js';
 import { Checkout } from './checkout.entity.js';
 import { Company } from './company.entity.js';
+import { JobLease } from './job-lease.entity.js';
 import { Payable } from './payable.entity.js';
 import { OutboxEvent } from './outbox-event.entity.js';
 import { StripeEvent } from './stripe-event.entity.js';
@@ -16,6 +17,7 @@ export {
   ArticleType,
   Checkout,
   Company,
+  JobLease,
   Payable,
   OutboxEvent,
   StripeEvent,

@@ -9,7 +9,8 @@ import { Column, Entity, Index, PrimaryGeneratedColumn, Unique } from 'typeorm';
 @Unique('UQ_events_payable_sequence', ['payableId', 'sequence'])
 @Index('IX_events_company_position', ['companyId', 'position'])
 @Index('IX_events_fanned_out_position', ['fannedOut', 'position'])
-@Index('IX_events_created', ['createdAt'])
+// Retention's old events, fanned out already.
+@Index('IX_events_fanned_out_created', ['fannedOut', 'createdAt'])
 export class OutboxEvent {
   /** Commit-ordered enough to page through a company's events; not the event's identity. */
   @PrimaryGeneratedColumn({ type: 'int' })

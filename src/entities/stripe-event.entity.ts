@@ -2,7 +2,8 @@ import { Column, Entity, Index, PrimaryGeneratedColumn, Unique } from 'typeorm';
 
 @Entity('stripe_events')
 @Unique('UQ_stripe_events_event_id', ['eventId'])
-@Index('IX_stripe_events_received', ['receivedAt'])
+// Retention's old processed events.
+@Index('IX_stripe_events_processed', ['processedAt'])
 export class StripeEvent {
   @PrimaryGeneratedColumn()
   id: number;

@@ -5,6 +5,7 @@ import { ArticleType } from './article-type.entity.js';
 import { Article } from './article.entity.js';
 import { Checkout } from './checkout.entity.js';
 import { Company } from './company.entity.js';
+import { JobLease } from './job-lease.entity.js';
 import { Payable } from './payable.entity.js';
 import { OutboxEvent } from './outbox-event.entity.js';
 import { StripeEvent } from './stripe-event.entity.js';
@@ -24,6 +25,7 @@ export const BASE_TABLE_NAMES = new Map<PaymentsEntity, string>([
   [Checkout, 'checkouts'],
   [StripeEvent, 'stripe_events'],
   [OutboxEvent, 'events'],
+  [JobLease, 'job_leases'],
 ]);
 
 /**

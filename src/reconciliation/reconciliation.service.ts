@@ -21,7 +21,7 @@ export interface ReconciliationReport {
 
 const BATCH_SIZE = 100;
 /** Payables settled at once: each makes its Stripe calls one after the other. */
-const STRIPE_CONCURRENCY = 8;
+export const RECONCILE_STRIPE_CONCURRENCY = 8;
 
 /**
  * Settles what a crash or a lost webhook left behind, one payable at a time under its lease (so
@@ -58,7 +58,7 @@ export class ReconciliationService {
     for (;;) {
       const batch = await this.payablesToSettle(now);
       if (batch.length === 0) break;
-      await inParallel(batch, STRIPE_CONCURRENCY, (payableId) =>
+      await inParallel(batch, RECONCILE_STRIPE_CONCURRENCY, (payableId) =>
         this.settleOne(payableId, now, report),
       );
       if (performance.now() > deadline) break;
@@ -147,7 +147,9 @@ export class ReconciliationService {
     if (await this.leases.fenced(lease, (m) => this.store.markOpen(m, checkout, session))) {
       this.logger.log(`Checkout ${checkout.id} was left creating; linked to session ${session.id}`);
     }
-    await this.sync.apply(checkout, session);
+    // The replay answers the session as it was when created: it may have been paid or expired
+    // since, so it is read again (the row is settled in this pass, not the next).
+    if (checkout.stripeSessionId) await this.refresh(checkout);
   }
 
   /** The session a lost create made, replayed under its key; undefined when Stripe refuses it. */

@@ -110,6 +110,31 @@ describe(`queries and reconciliation (${TEST_DB})`, () => {
       .sessions(SALON_ACCOUNT)
       .filter((s) => s.client_reference_id === body.InternalReferenceId);
     expect(sessions.map((s) => s.id)).toEqual([res.body.SessionId]);
+    const row = await t.dataSource
+      .getRepository(Checkout)
+      .findOneByOrFail({ stripeSessionId: res.body.SessionId });
+    expect(row.stripeRequest).toBeNull();
+  });
+
+  it('a create keeps the Stripe parameters only until the session exists', async () => {
+    t.emulator.injectFault({ method: 'POST', path: '^/v1/checkout/sessions$', kind: 'hold' });
+    const request = create().then((res) => res);
+    const stripeCall = await t.emulator.waitForHeld();
+    // While Stripe creates the session, the write-ahead row holds what to replay after a crash.
+    const writeAhead = await t.dataSource
+      .getRepository(Checkout)
+      .findOneByOrFail({ idempotencyKey: stripeCall.idempotencyKey as string });
+    expect(writeAhead.state).toBe('creating');
+    expect(JSON.parse(writeAhead.stripeRequest as string)).toMatchObject({ mode: 'payment' });
+    stripeCall.release();
+    const res = await request;
+    expect(res.status).toBe(200);
+    const row = await t.dataSource.getRepository(Checkout).findOneByOrFail({ id: writeAhead.id });
+    expect(row).toMatchObject({
+      state: 'open',
+      stripeSessionId: res.body.SessionId,
+      stripeRequest: null,
+    });
   });
 
   it('a row left creating by a crash after Stripe created the session is linked to it', async () => {
@@ -182,7 +207,12 @@ describe(`queries and reconciliation (${TEST_DB})`, () => {
       .filter((s) => s.client_reference_id === ref);
     expect(sessions.map((s) => [s.id, s.status])).toEqual([[created.id, 'open']]);
     const settled = await t.dataSource.getRepository(Checkout).findOneByOrFail({ id: checkoutId });
-    expect(settled).toMatchObject({ stripeSessionId: created.id, state: 'open' });
+    // The create's parameters were kept only to replay it: dropped once the session is linked.
+    expect(settled).toMatchObject({
+      stripeSessionId: created.id,
+      state: 'open',
+      stripeRequest: null,
+    });
     // The GET now shows Stripe's open session.
     const res = await current(ref).expect(200);
     expect(res.body).toMatchObject({

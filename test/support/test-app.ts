@@ -2,7 +2,7 @@ import type { INestApplication } from '@nestjs/common';
 import { getDataSourceToken, TypeOrmModule } from '@nestjs/typeorm';
 import { Module, type DynamicModule } from '@nestjs/common';
 import request from 'supertest';
-import type { DataSource } from 'typeorm';
+import type { DataSource, Logger as SqlLogger } from 'typeorm';
 import { parseDatabaseUrl } from '../../app/src/config/database-url.js';
 import { typeOrmOptions } from '../../app/src/database/typeorm-options.js';
 import { provideDemoData } from '../../app/src/demo-data.js';
@@ -49,6 +49,8 @@ export interface TestAppOptions {
   dbUrl?: string;
   /** What a host app does to its app before it listens (global pipes, say). */
   configure?: (app: INestApplication) => void;
+  /** Sees every statement TypeORM sends, with its parameters (test/support/query-plans.ts). */
+  sqlLogger?: SqlLogger;
 }
 
 @Module({})
@@ -56,11 +58,16 @@ class TestHostModule {
   static with(
     dbUrl: string,
     options: PaymentsModuleOptions & PaymentsModuleSwitches,
+    sqlLogger?: SqlLogger,
   ): DynamicModule {
     return {
       module: TestHostModule,
       imports: [
-        TypeOrmModule.forRoot({ ...typeOrmOptions(parseDatabaseUrl(dbUrl)), migrationsRun: true }),
+        TypeOrmModule.forRoot({
+          ...typeOrmOptions(parseDatabaseUrl(dbUrl)),
+          migrationsRun: true,
+          ...(sqlLogger && { logger: sqlLogger }),
+        }),
         PaymentsModule.forRoot(options),
       ],
     };
@@ -81,19 +88,23 @@ export async function startTestApp(options: TestAppOptions = {}): Promise<TestAp
       faults: true,
     }));
   const app = await createHttpApp(
-    TestHostModule.with(options.dbUrl ?? db.url, {
-      stripe: {
-        secretKey: 'sk_test_e2e',
-        apiUrl: emulator.url,
-        webhookSecret: WEBHOOK_SECRET,
-        timeoutMs: 3000,
+    TestHostModule.with(
+      options.dbUrl ?? db.url,
+      {
+        stripe: {
+          secretKey: 'sk_test_e2e',
+          apiUrl: emulator.url,
+          webhookSecret: WEBHOOK_SECRET,
+          timeoutMs: 3000,
+        },
+        reconcileIntervalMs: 0,
+        stripeHealthTtlMs: 0,
+        health: true,
+        predefinedRoutes: true,
+        ...options.module,
       },
-      reconcileIntervalMs: 0,
-      stripeHealthTtlMs: 0,
-      health: true,
-      predefinedRoutes: true,
-      ...options.module,
-    }),
+      options.sqlLogger,
+    ),
     TEST_ADAPTER,
     process.env.TEST_LOGS ? ['log', 'warn', 'error'] : false,
   );

@@ -32,6 +32,7 @@ export interface AppConfig {
   reconcileIntervalMs: number;
   creatingGraceMs: number;
   lockLeaseMarginMs: number;
+  retention: { retentionDays: number; intervalMs: number; batchSize: number };
   rateLimit: {
     perKey: number;
     perPayable: number;
@@ -95,6 +96,11 @@ export function loadConfig(env: Env = process.env): AppConfig {
     reconcileIntervalMs: integer(env, 'RECONCILE_INTERVAL_MS', 60_000, 1_000, 86_400_000),
     creatingGraceMs: integer(env, 'CREATING_GRACE_MS', 120_000, 0, 86_400_000),
     lockLeaseMarginMs: integer(env, 'LOCK_LEASE_MARGIN_MS', 10_000, 0, 3_600_000),
+    retention: {
+      retentionDays: integer(env, 'RETENTION_DAYS', 90, 1, 36_500),
+      intervalMs: integer(env, 'RETENTION_INTERVAL_MS', 3_600_000, 0, 86_400_000),
+      batchSize: integer(env, 'RETENTION_BATCH_SIZE', 500, 1, 10_000),
+    },
     rateLimit: {
       perKey: integer(env, 'RATE_LIMIT_PER_KEY', 1200, 0, 10_000_000),
       perPayable: integer(env, 'RATE_LIMIT_PER_PAYABLE', 30, 0, 10_000_000),
