@@ -7,6 +7,9 @@ import { Company } from './company.entity.js';
 import { Payable } from './payable.entity.js';
 import { OutboxEvent } from './outbox-event.entity.js';
 import { StripeEvent } from './stripe-event.entity.js';
+import { EventDelivery } from './event-delivery.entity.js';
+import { WebhookAttempt } from './webhook-attempt.entity.js';
+import { WebhookEndpoint } from './webhook-endpoint.entity.js';
 import { paymentsEntities } from './table-prefix.js';
 
 export {
@@ -19,7 +22,11 @@ export {
   Payable,
   OutboxEvent,
   StripeEvent,
+  EventDelivery,
+  WebhookAttempt,
+  WebhookEndpoint,
 };
+export type { DeliveryState } from './event-delivery.entity.js';
 export type { CheckoutState, ExpireReason, LineItemSnapshot, UiMode } from './checkout.entity.js';
 
 export {

@@ -8,6 +8,9 @@ import { Company } from './company.entity.js';
 import { Payable } from './payable.entity.js';
 import { OutboxEvent } from './outbox-event.entity.js';
 import { StripeEvent } from './stripe-event.entity.js';
+import { EventDelivery } from './event-delivery.entity.js';
+import { WebhookAttempt } from './webhook-attempt.entity.js';
+import { WebhookEndpoint } from './webhook-endpoint.entity.js';
 
 export const DEFAULT_TABLE_PREFIX = 'payments_';
 
@@ -24,6 +27,9 @@ export const BASE_TABLE_NAMES = new Map<PaymentsEntity, string>([
   [Checkout, 'checkouts'],
   [StripeEvent, 'stripe_events'],
   [OutboxEvent, 'events'],
+  [WebhookEndpoint, 'webhook_endpoints'],
+  [EventDelivery, 'event_deliveries'],
+  [WebhookAttempt, 'webhook_attempts'],
 ]);
 
 /**
