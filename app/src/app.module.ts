@@ -22,6 +22,7 @@ export class AppModule {
           reconcileIntervalMs: config.reconcileIntervalMs,
           creatingGraceMs: config.creatingGraceMs,
           lockLeaseMarginMs: config.lockLeaseMarginMs,
+          webhooks: config.webhooks,
           rateLimit: config.rateLimit,
         }),
       ],

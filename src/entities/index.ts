@@ -9,7 +9,7 @@ import { OutboxEvent } from './outbox-event.entity.js';
 import { StripeEvent } from './stripe-event.entity.js';
 import { EventDelivery } from './event-delivery.entity.js';
 import { WebhookAttempt } from './webhook-attempt.entity.js';
-import { WebhookEndpoint } from './webhook-endpoint.entity.js';
+import { WebhookEndpointRecord } from './webhook-endpoint.entity.js';
 import { paymentsEntities } from './table-prefix.js';
 
 export {
@@ -24,7 +24,7 @@ export {
   StripeEvent,
   EventDelivery,
   WebhookAttempt,
-  WebhookEndpoint,
+  WebhookEndpointRecord,
 };
 export type { DeliveryState } from './event-delivery.entity.js';
 export type { CheckoutState, ExpireReason, LineItemSnapshot, UiMode } from './checkout.entity.js';

@@ -10,7 +10,7 @@ import { OutboxEvent } from './outbox-event.entity.js';
 import { StripeEvent } from './stripe-event.entity.js';
 import { EventDelivery } from './event-delivery.entity.js';
 import { WebhookAttempt } from './webhook-attempt.entity.js';
-import { WebhookEndpoint } from './webhook-endpoint.entity.js';
+import { WebhookEndpointRecord } from './webhook-endpoint.entity.js';
 
 export const DEFAULT_TABLE_PREFIX = 'payments_';
 
@@ -27,7 +27,7 @@ export const BASE_TABLE_NAMES = new Map<PaymentsEntity, string>([
   [Checkout, 'checkouts'],
   [StripeEvent, 'stripe_events'],
   [OutboxEvent, 'events'],
-  [WebhookEndpoint, 'webhook_endpoints'],
+  [WebhookEndpointRecord, 'webhook_endpoints'],
   [EventDelivery, 'event_deliveries'],
   [WebhookAttempt, 'webhook_attempts'],
 ]);

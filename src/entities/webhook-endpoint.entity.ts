@@ -1,9 +1,9 @@
 import { Column, Entity, Index, PrimaryColumn } from 'typeorm';
 
-/** A company's receiver of events over HTTP (BokaMera's `WebhookEndpoint`). */
+/** A company's receiver of events over HTTP (BokaMera's `WebhookEndpointRecord`). */
 @Entity('webhook_endpoints')
 @Index('IX_webhook_endpoints_company_created', ['companyId', 'createdAt'])
-export class WebhookEndpoint {
+export class WebhookEndpointRecord {
   @PrimaryColumn({ type: 'varchar', length: 36 })
   id: string;
 

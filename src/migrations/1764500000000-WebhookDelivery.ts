@@ -1,5 +1,5 @@
 import { Table, type MigrationInterface, type QueryRunner, type TableColumnOptions } from 'typeorm';
-import { EventDelivery, WebhookAttempt, WebhookEndpoint } from '../entities/index.js';
+import { EventDelivery, WebhookAttempt, WebhookEndpointRecord } from '../entities/index.js';
 import { withBinaryCollation } from './binary-collation.js';
 import { tableOf } from './table-names.js';
 
@@ -16,7 +16,7 @@ export class WebhookDelivery1764500000000 implements MigrationInterface {
   name = 'WebhookDelivery1764500000000';
 
   async up(queryRunner: QueryRunner): Promise<void> {
-    const endpoints = tableOf(queryRunner, WebhookEndpoint);
+    const endpoints = tableOf(queryRunner, WebhookEndpointRecord);
     const deliveries = tableOf(queryRunner, EventDelivery);
     const attempts = tableOf(queryRunner, WebhookAttempt);
     await queryRunner.createTable(
@@ -104,6 +104,6 @@ export class WebhookDelivery1764500000000 implements MigrationInterface {
   async down(queryRunner: QueryRunner): Promise<void> {
     await queryRunner.dropTable(tableOf(queryRunner, WebhookAttempt));
     await queryRunner.dropTable(tableOf(queryRunner, EventDelivery));
-    await queryRunner.dropTable(tableOf(queryRunner, WebhookEndpoint));
+    await queryRunner.dropTable(tableOf(queryRunner, WebhookEndpointRecord));
   }
 }

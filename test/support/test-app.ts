@@ -1,6 +1,6 @@
 import type { INestApplication } from '@nestjs/common';
 import { getDataSourceToken, TypeOrmModule } from '@nestjs/typeorm';
-import { Module, type DynamicModule } from '@nestjs/common';
+import { Module, type DynamicModule, type Provider } from '@nestjs/common';
 import request from 'supertest';
 import type { DataSource } from 'typeorm';
 import { parseDatabaseUrl } from '../../app/src/config/database-url.js';
@@ -48,6 +48,8 @@ export interface TestAppOptions {
   dbUrl?: string;
   /** What a host app does to its app before it listens (global pipes, say). */
   configure?: (app: INestApplication) => void;
+  /** The host app's own providers (e.g. `@OnPaymentEvent` handlers). */
+  providers?: Provider[];
 }
 
 @Module({})
@@ -55,9 +57,11 @@ class TestHostModule {
   static with(
     dbUrl: string,
     options: PaymentsModuleOptions & PaymentsModuleSwitches,
+    providers: Provider[] = [],
   ): DynamicModule {
     return {
       module: TestHostModule,
+      providers,
       imports: [
         TypeOrmModule.forRoot({ ...typeOrmOptions(parseDatabaseUrl(dbUrl)), migrationsRun: true }),
         PaymentsModule.forRoot(options),
@@ -80,19 +84,23 @@ export async function startTestApp(options: TestAppOptions = {}): Promise<TestAp
       faults: true,
     }));
   const app = await createHttpApp(
-    TestHostModule.with(options.dbUrl ?? db.url, {
-      stripe: {
-        secretKey: 'sk_test_e2e',
-        apiUrl: emulator.url,
-        webhookSecret: WEBHOOK_SECRET,
-        timeoutMs: 3000,
+    TestHostModule.with(
+      options.dbUrl ?? db.url,
+      {
+        stripe: {
+          secretKey: 'sk_test_e2e',
+          apiUrl: emulator.url,
+          webhookSecret: WEBHOOK_SECRET,
+          timeoutMs: 3000,
+        },
+        reconcileIntervalMs: 0,
+        stripeHealthTtlMs: 0,
+        health: true,
+        predefinedRoutes: true,
+        ...options.module,
       },
-      reconcileIntervalMs: 0,
-      stripeHealthTtlMs: 0,
-      health: true,
-      predefinedRoutes: true,
-      ...options.module,
-    }),
+      options.providers,
+    ),
     TEST_ADAPTER,
     process.env.TEST_LOGS ? ['log', 'warn', 'error'] : false,
   );
