@@ -5,7 +5,7 @@ import type { PaymentEvent } from '../../src/index.js';
 
 /** How the receiver answers one request. */
 export type Answer =
-  | { status: number; body?: string; headers?: Record<string, string> }
+  | { status: number; body?: string; headers?: Record<string, string>; delayMs?: number }
   | 'timeout'
   | 'reset'
   | 'hold';
@@ -103,7 +103,11 @@ export async function startWebhookReceiver(options: {
           drop: () => req.socket.destroy(),
         });
       } else if (!event) reply(400, 'bad signature');
-      else reply(answer.status, answer.body ?? '', answer.headers);
+      else
+        setTimeout(
+          () => reply(answer.status, answer.body ?? '', answer.headers),
+          answer.delayMs ?? 0,
+        );
     });
   });
   server.on('connection', (socket) => {
