@@ -65,12 +65,23 @@ export function operationRequestIndex(prototype: object, method: string): number
 }
 
 function wireRequestOf(request: HttpRequest): WireRequest {
-  if (!QUERY_VERBS.has(request.method.toUpperCase()) && hasBody(request)) {
-    if (isForm(request)) return new WireRequest(formFields(request), 'form', request);
-    return new WireRequest(request.body, 'json', request);
-  }
   const query = withoutReservedParams(restructure(request.query ?? {}));
+  if (!QUERY_VERBS.has(request.method.toUpperCase()) && hasBody(request)) {
+    if (isForm(request)) return new WireRequest(under(formFields(request), query), 'form', request);
+    return new WireRequest(under(request.body, query), 'json', request);
+  }
   return new WireRequest(query, 'query', request);
+}
+
+/**
+ * As in ServiceStack, a body's request also takes fields from the query string (`CompanyId` in
+ * either); the body's own spelling of a field wins.
+ */
+function under(body: unknown, query: Record<string, unknown>): unknown {
+  if (!body || typeof body !== 'object' || Array.isArray(body)) return body;
+  const own = new Set(Object.keys(body).map((key) => key.toLowerCase()));
+  const extra = Object.entries(query).filter(([key]) => !own.has(key.toLowerCase()));
+  return extra.length ? { ...Object.fromEntries(extra), ...body } : body;
 }
 
 /**
