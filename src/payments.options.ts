@@ -46,7 +46,7 @@ export interface PaymentsWebhookOptions {
   concurrency?: number;
   /**
    * How long a claimed delivery is this instance's: an instance that dies mid-delivery leaves it
-   * to another after this. Default the HTTP timeout plus 15 s; an in-process handler has it too.
+   * to another after this. Default the HTTP timeout plus 5 s; an in-process handler has it too.
    */
   claimMs?: number;
 }

@@ -27,7 +27,7 @@ export function deliverySettings(options: PaymentsModuleOptions): DeliverySettin
     timeoutMs,
     pollIntervalMs: webhooks.pollIntervalMs ?? 1000,
     concurrency: Math.max(1, webhooks.concurrency ?? 10),
-    claimMs: webhooks.claimMs ?? timeoutMs + 15_000,
+    claimMs: webhooks.claimMs ?? timeoutMs + 5_000,
     production: options.production ?? false,
   };
 }

@@ -19,6 +19,7 @@ import {
   WebhookEndpointsResponse,
   WebhookRequeueResponse,
 } from './dto/webhook-endpoint-responses.dto.js';
+import { EndpointIdParam } from './dto/webhook-properties.js';
 import { WebhookEndpointsService } from './webhook-endpoints.service.js';
 
 const operation = (operationId: string, summary: string) =>
@@ -52,6 +53,7 @@ export class WebhookEndpointsController {
   }
 
   @Get(':Id')
+  @EndpointIdParam()
   @operation('GetWebhookEndpoint', 'One endpoint; its secret with IncludeSecret=true')
   @ok(WebhookEndpoint, 'The endpoint')
   @Docs((s) => s.ApiQuery({ type: GetWebhookEndpoint }))
@@ -60,6 +62,7 @@ export class WebhookEndpointsController {
   }
 
   @Put(':Id')
+  @EndpointIdParam()
   @operation('UpdateWebhookEndpoint', 'Change an endpoint; enabling it again clears its failures')
   @ok(WebhookEndpoint, 'The endpoint')
   @Docs((s) => s.ApiBody({ type: UpdateWebhookEndpoint }))
@@ -68,6 +71,7 @@ export class WebhookEndpointsController {
   }
 
   @Delete(':Id')
+  @EndpointIdParam()
   @HttpCode(204)
   @operation('DeleteWebhookEndpoint', 'Remove an endpoint, its deliveries and attempts')
   @Docs((s) => s.ApiNoContentResponse({ description: 'Deleted' }))
@@ -77,6 +81,7 @@ export class WebhookEndpointsController {
   }
 
   @Post(':Id/secret/rotate')
+  @EndpointIdParam()
   @HttpCode(200)
   @operation('RotateWebhookEndpointSecret', 'A new secret; the old one also signs for 24 hours')
   @ok(WebhookEndpoint, 'The endpoint, with its new secret')
@@ -86,6 +91,7 @@ export class WebhookEndpointsController {
   }
 
   @Get(':Id/attempts')
+  @EndpointIdParam()
   @operation('ListWebhookEndpointAttempts', "The endpoint's delivery attempts, newest first")
   @ok(WebhookAttemptsResponse, 'The attempts')
   @Docs((s) => s.ApiQuery({ type: ListWebhookEndpointAttempts }))
@@ -96,6 +102,7 @@ export class WebhookEndpointsController {
   }
 
   @Post(':Id/resend')
+  @EndpointIdParam()
   @HttpCode(200)
   @operation('ResendWebhookEvent', 'Send one event to the endpoint again, now')
   @ok(WebhookRequeueResponse, 'Queued')
@@ -105,6 +112,7 @@ export class WebhookEndpointsController {
   }
 
   @Post(':Id/recover')
+  @EndpointIdParam()
   @HttpCode(200)
   @operation('RecoverWebhookEndpoint', 'Send again every delivery given up since a time')
   @ok(WebhookRequeueResponse, 'How many were queued')

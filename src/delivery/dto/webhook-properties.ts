@@ -17,10 +17,13 @@ import { Docs } from '../../swagger/docs.js';
 
 export const SUBSCRIBABLE_TYPES = [...PAYMENT_EVENT_TYPES, '*'];
 
-/** The endpoint `{Id}` of the route (or of the request, on the predefined routes). */
+/**
+ * The endpoint `{Id}` of the route (or a field of the request on the predefined routes): the
+ * OpenAPI document has it as the path parameter (`EndpointIdParam`), not as a body or query field.
+ */
 export const EndpointIdProperty = () =>
   applyDecorators(
-    Docs((s) => s.ApiProperty({ description: 'The webhook endpoint id.', format: 'uuid' })),
+    Docs((s) => s.ApiHideProperty()),
     IsNotEmpty(),
     IsUUID('all'),
   );
@@ -79,3 +82,6 @@ export const DisabledProperty = () =>
     IsOptional(),
     IsBoolean(),
   );
+
+export const EndpointIdParam = () =>
+  Docs((s) => s.ApiParam({ name: 'Id', description: 'The webhook endpoint id.', format: 'uuid' }));
