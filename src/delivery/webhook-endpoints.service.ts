@@ -70,7 +70,8 @@ export class WebhookEndpointsService {
       createdAt: now,
       updatedAt: now,
     };
-    await this.db.run((m) => m.getRepository(WebhookEndpointRecord).insert(record));
+    // A copy: TypeORM writes the database's raw defaults back into what it inserted (0, not false).
+    await this.db.run((m) => m.getRepository(WebhookEndpointRecord).insert({ ...record }));
     return view(record, true);
   }
 
