@@ -170,6 +170,28 @@ describe(`webhook delivery to a receiver on loopback (${TEST_DB})`, () => {
     expect(receiver.requests.map((r) => r.webhookId)).toEqual([eventId]);
   });
 
+  it('disables an endpoint failing for five days (by the database clock), and not before', async () => {
+    const { id } = await endpoint(() => ({ status: 500 }));
+    const repo = t.dataSource.getRepository(WebhookEndpointRecord);
+    const daysAgo = (days: number) => new Date(Date.now() - days * 24 * 3_600_000);
+    await repo.update({ id }, { failingSince: daysAgo(4.9) });
+    const first = await paidPayable();
+    await waitUntil(async () => {
+      const [row] = await t.dataSource.query(
+        `SELECT attempts FROM payments_event_deliveries WHERE event_id = ? AND subscriber = ?`,
+        [first.eventId, id],
+      );
+      return row?.attempts >= 1;
+    }, 'a failed attempt');
+    expect(await repo.findOneByOrFail({ id })).toMatchObject({ disabled: false });
+    await repo.update({ id }, { failingSince: daysAgo(5.1) });
+    const disabled = await waitUntil(async () => {
+      const row = await repo.findOneByOrFail({ id });
+      return row.disabled ? row : undefined;
+    }, 'the endpoint disabled');
+    expect(disabled.disabledReason).toBe('failing');
+  });
+
   it('honours a Retry-After longer than the schedule', async () => {
     const { id, receiver } = await endpoint((n) =>
       n === 1 ? { status: 503, headers: { 'retry-after': '2' } } : { status: 200 },
