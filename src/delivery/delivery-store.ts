@@ -140,6 +140,17 @@ export class DeliveryStore {
     });
   }
 
+  /** Keeps a claim this instance's while it works (a handler may run longer than a claim). */
+  async extend(claim: Claim, claimMs: number): Promise<void> {
+    await this.db.run((m) =>
+      this.db.sql(
+        m,
+        `UPDATE ${this.deliveries} SET claimed_until = ${this.db.nowPlus(claimMs)} WHERE id = ? AND claim_token = ?`,
+        [claim.deliveryId, claim.token],
+      ),
+    );
+  }
+
   /** Gives a claim back unattempted (the instance is stopping): due again at once. */
   async release(claim: Claim): Promise<void> {
     await this.db.run((m) =>

@@ -70,6 +70,11 @@ export class DeliveryWorker implements OnApplicationBootstrap, OnModuleDestroy {
   }
 
   private async perform(claim: Claim): Promise<void> {
+    // Renewed while this instance is alive and working on it: never two at once for one delivery.
+    const renewal = setInterval(
+      () => void this.store.extend(claim, this.settings.claimMs).catch(() => undefined),
+      Math.max(100, Math.floor(this.settings.claimMs / 3)),
+    ).unref();
     try {
       const claimed = await this.store.load(claim);
       if (!claimed) return;
@@ -78,6 +83,8 @@ export class DeliveryWorker implements OnApplicationBootstrap, OnModuleDestroy {
     } catch (error) {
       // The claim runs out by itself and the delivery is taken again: late, never lost.
       this.logger.warn(`Delivery ${claim.deliveryId} failed: ${message(error)}`);
+    } finally {
+      clearInterval(renewal);
     }
   }
 

@@ -121,3 +121,50 @@ describe(`@OnPaymentEvent handlers in a host app (${TEST_DB})`, () => {
     expect(Number(count)).toBe(Number(events));
   });
 });
+
+@Injectable()
+class SlowListener {
+  readonly calls: string[] = [];
+  private running = 0;
+  maxConcurrent = 0;
+
+  @OnPaymentEvent('payable.paid')
+  async onPaid(event: PaymentEvent): Promise<void> {
+    this.calls.push(event.Id);
+    this.maxConcurrent = Math.max(this.maxConcurrent, ++this.running);
+    // Far longer than a claim: the worker keeps renewing it.
+    await new Promise((resolve) => setTimeout(resolve, 1500));
+    this.running--;
+  }
+}
+
+describe(`a handler slower than a claim (${TEST_DB})`, () => {
+  let t: TestApp;
+  beforeAll(async () => {
+    t = await startTestApp({
+      providers: [SlowListener],
+      module: { webhooks: { retryScheduleMs: [0, 100], pollIntervalMs: 20, claimMs: 300 } },
+    });
+  });
+  afterAll(() => t.close());
+
+  it('is called once, never alongside itself', async () => {
+    const body = salonCheckout();
+    const res = await t.http
+      .post('/payment/stripe/v1/checkout')
+      .set('x-api-key', 'demo-api-key')
+      .send(body)
+      .expect(200);
+    await t.emulator.pay(res.body.SessionId as string);
+    await waitUntil(async () => {
+      const [row] = await t.dataSource.query(
+        `SELECT state FROM payments_event_deliveries WHERE subscriber = ?`,
+        ['handler:SlowListener.onPaid'],
+      );
+      return row?.state === 'delivered';
+    }, 'the slow handler done');
+    const listener = t.app.get(SlowListener);
+    expect(listener.calls).toHaveLength(1);
+    expect(listener.maxConcurrent).toBe(1);
+  });
+});
