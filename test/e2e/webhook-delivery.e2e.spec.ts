@@ -1,4 +1,4 @@
-import { OutboxEvent, Payable, WebhookEndpointRecord } from '../../src/index.js';
+import { Checkout, OutboxEvent, Payable, WebhookEndpointRecord } from '../../src/index.js';
 import { SALON, salonCheckout, startTestApp, type TestApp } from '../support/test-app.js';
 import { TEST_DB } from '../support/test-database.js';
 import { waitUntil } from '../support/wait-until.js';
@@ -127,6 +127,37 @@ describe(`webhook delivery to a receiver on loopback (${TEST_DB})`, () => {
     expect(delivery).toEqual({ state: 'delivered', attempts: 4, last_status: 200 });
   });
 
+  it('the booking flow: paid with its amount; re-created, then timed out: expired with the reasons, in order', async () => {
+    const { receiver } = await endpoint(() => ({ status: 200 }));
+    const body = salonCheckout();
+    const create = async () =>
+      (
+        await t.http
+          .post('/payment/stripe/v1/checkout')
+          .set('x-api-key', KEY)
+          .send(body)
+          .expect(200)
+      ).body.SessionId as string;
+    const first = await create();
+    const second = await create();
+    await t.emulator.expire(second);
+    await waitUntil(() => receiver.effects.size === 2, 'both expiries');
+    const third = await create();
+    await t.emulator.pay(third);
+    await waitUntil(() => receiver.effects.size === 3, 'three events');
+    const events = receiver.requests.map((r) => r.event!).sort((a, b) => a.Sequence - b.Sequence);
+    expect(events.map((e) => [e.Sequence, e.Type, e.Data.SessionId, e.Data.Reason])).toEqual([
+      [1, 'checkout.expired', first, 'invalidated'],
+      [2, 'checkout.expired', second, 'timeout'],
+      [3, 'payable.paid', third, null],
+    ]);
+    const paid = await t.dataSource
+      .getRepository(Checkout)
+      .findOneByOrFail({ stripeSessionId: third });
+    expect(events[2].Data).toMatchObject({ AmountTotal: paid.amountTotal, Currency: 'SEK' });
+    expect(paid.amountTotal).toBeGreaterThan(0);
+  });
+
   it('gives up when the schedule is spent', async () => {
     const { id, receiver } = await endpoint(() => ({ status: 503 }));
     const { eventId } = await paidPayable();
@@ -198,7 +229,7 @@ describe(`webhook delivery to a receiver on loopback (${TEST_DB})`, () => {
     );
     const { eventId } = await paidPayable();
     await waitUntil(() => receiver.effects.get(eventId) === 1, 'the delivery after Retry-After');
-    const [first, second] = (await attemptsOf(id)).reverse();
+    const [first, second] = (await attemptsOf(id)).filter((a) => a.EventId === eventId).reverse();
     expect(first.StatusCode).toBe(503);
     const gap = Date.parse(second.AttemptedAt) - Date.parse(first.AttemptedAt) - first.LatencyMs;
     expect(gap).toBeGreaterThanOrEqual(2000 - 2);
@@ -210,8 +241,11 @@ describe(`webhook delivery to a receiver on loopback (${TEST_DB})`, () => {
     );
     const { eventId } = await paidPayable();
     await waitUntil(() => receiver.effects.get(eventId) === 1, 'the delivery after the redirect');
-    expect(receiver.requests.map((r) => r.path)).toEqual(['/hook', '/hook']);
-    expect((await attemptsOf(id)).map((a) => a.StatusCode)).toEqual([200, 302]);
+    const mine = receiver.requests.filter((r) => r.webhookId === eventId);
+    expect(mine.map((r) => r.path)).toEqual(['/hook', '/hook']);
+    expect(receiver.requests.some((r) => r.path !== '/hook')).toBe(false);
+    const attempts = (await attemptsOf(id)).filter((a) => a.EventId === eventId);
+    expect(attempts.map((a) => a.StatusCode)).toEqual([200, 302]);
   });
 
   it('signs with the old and the new secret for a day after a rotation', async () => {
@@ -227,7 +261,7 @@ describe(`webhook delivery to a receiver on loopback (${TEST_DB})`, () => {
     secrets.push(rotated.body.Secret as string);
     const { eventId } = await paidPayable();
     await waitUntil(() => receiver.effects.get(eventId) === 1, 'the signed delivery');
-    const [request] = receiver.requests;
+    const request = receiver.requests.find((r) => r.webhookId === eventId)!;
     expect(request.verifiedWith).toEqual([old, rotated.body.Secret]);
   });
 
