@@ -126,12 +126,26 @@ export class DeliveryStore {
       const next =
         decision.state === 'pending' ? this.db.nowPlus(decision.delayMs ?? 0) : 'next_attempt_at';
       const delivered = decision.state === 'delivered' ? this.db.now() : 'NULL';
+      const mine = 'WHERE id = ? AND claim_token = ?';
+      const released = 'claim_token = NULL, claimed_until = NULL, last_status = ?';
+      const ids = [result.status, claimed.deliveryId, claimed.token];
       const { affected } = await this.db.sql(
         m,
-        `UPDATE ${this.deliveries} SET state = ?, attempts = attempts + 1, next_attempt_at = ${next}, delivered_at = ${delivered}, last_status = ?, claim_token = NULL, claimed_until = NULL WHERE id = ? AND claim_token = ?`,
-        [decision.state, result.status, claimed.deliveryId, claimed.token],
+        `UPDATE ${this.deliveries} SET state = ?, attempts = attempts + 1, next_attempt_at = ${next}, delivered_at = ${delivered}, ${released} ${mine} AND resend_requested = 0`,
+        [decision.state, ...ids],
       );
-      if (affected !== 1) return false;
+      // A resend came in during the attempt: whatever it came to, the event goes again, now.
+      const resent =
+        affected === 1
+          ? 0
+          : (
+              await this.db.sql(
+                m,
+                `UPDATE ${this.deliveries} SET state = 'pending', attempts = 0, next_attempt_at = ${this.db.now()}, resend_requested = 0, ${released} ${mine}`,
+                ids,
+              )
+            ).affected;
+      if (affected !== 1 && resent !== 1) return false;
       if (endpoint) {
         await this.logAttempt(m, claimed, endpoint.id, endpoint.attempt, endpoint.attemptedAt);
         await this.updateHealth(m, endpoint.id, result.delivered, decision.disableEndpoint);

@@ -173,7 +173,9 @@ export class WebhookEndpointsService {
     await this.db.transaction(async (m) => {
       const { affected } = await this.db.sql(
         m,
-        `UPDATE ${this.deliveries} SET state = 'pending', attempts = 0, next_attempt_at = ${this.db.now()} WHERE event_id = ? AND subscriber = ?`,
+        // An attempt in flight keeps its claim (one at a time per event and endpoint) and is
+        // followed by the resend once it is recorded.
+        `UPDATE ${this.deliveries} SET state = 'pending', attempts = 0, next_attempt_at = ${this.db.now()}, resend_requested = CASE WHEN claimed_until > ${this.db.now()} THEN 1 ELSE 0 END WHERE event_id = ? AND subscriber = ?`,
         [event.eventId, record.id],
       );
       if (affected === 1) return;

@@ -39,6 +39,10 @@ export class EventDelivery {
   @Column({ name: 'claimed_until', type: 'datetime', precision: 3, nullable: true })
   claimedUntil: Date | null;
 
+  /** A resend asked for while an attempt was in flight: due again once that one is recorded. */
+  @Column({ name: 'resend_requested', type: 'boolean', default: false })
+  resendRequested: boolean;
+
   @Column({ name: 'last_status', type: 'int', nullable: true })
   lastStatus: number | null;
 

@@ -58,6 +58,7 @@ export class WebhookDelivery1764500000000 implements MigrationInterface {
           time('next_attempt_at'),
           { ...id('claim_token'), isNullable: true },
           time('claimed_until', true),
+          { name: 'resend_requested', type: 'boolean', default: 0 },
           { name: 'last_status', type: 'integer', isNullable: true },
           time('created_at'),
           time('delivered_at', true),

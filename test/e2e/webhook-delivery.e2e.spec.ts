@@ -66,6 +66,16 @@ describe(`webhook delivery to a receiver on loopback (${TEST_DB})`, () => {
     return { ref, eventId: event.eventId };
   }
 
+  /** The service has recorded the outcome (the receiver answering is not enough to read the log). */
+  const delivered = (eventId: string, endpointId: string) =>
+    waitUntil(async () => {
+      const [row] = await t.dataSource.query(
+        `SELECT state FROM payments_event_deliveries WHERE event_id = ? AND subscriber = ?`,
+        [eventId, endpointId],
+      );
+      return row?.state === 'delivered';
+    }, 'the delivery recorded');
+
   const attemptsOf = async (id: string) =>
     (
       await t.http
@@ -93,6 +103,7 @@ describe(`webhook delivery to a receiver on loopback (${TEST_DB})`, () => {
     const { id, receiver } = await endpoint((n) => answers[n - 1] ?? { status: 200 });
     const { ref, eventId } = await paidPayable();
     await waitUntil(() => receiver.effects.get(eventId) === 1, 'the successful delivery');
+    await delivered(eventId, id);
     const mine = receiver.requests.filter((r) => r.webhookId === eventId);
     expect(mine).toHaveLength(4);
     for (const request of mine) {
@@ -229,6 +240,7 @@ describe(`webhook delivery to a receiver on loopback (${TEST_DB})`, () => {
     );
     const { eventId } = await paidPayable();
     await waitUntil(() => receiver.effects.get(eventId) === 1, 'the delivery after Retry-After');
+    await delivered(eventId, id);
     const [first, second] = (await attemptsOf(id)).filter((a) => a.EventId === eventId).reverse();
     expect(first.StatusCode).toBe(503);
     const gap = Date.parse(second.AttemptedAt) - Date.parse(first.AttemptedAt) - first.LatencyMs;
@@ -241,6 +253,7 @@ describe(`webhook delivery to a receiver on loopback (${TEST_DB})`, () => {
     );
     const { eventId } = await paidPayable();
     await waitUntil(() => receiver.effects.get(eventId) === 1, 'the delivery after the redirect');
+    await delivered(eventId, id);
     const mine = receiver.requests.filter((r) => r.webhookId === eventId);
     expect(mine.map((r) => r.path)).toEqual(['/hook', '/hook']);
     expect(receiver.requests.some((r) => r.path !== '/hook')).toBe(false);

@@ -241,14 +241,17 @@ describe(`the webhook endpoints API (${TEST_DB})`, () => {
   describe('attempts, resend, recover and polling', () => {
     let receiver: WebhookReceiver;
     let failing = true;
+    const holdOnce = new Set<string>();
     const secrets: string[] = [];
     beforeAll(async () => {
       // Only this group's endpoint receives the salon's events from here on.
       await t.dataSource.getRepository(WebhookEndpointRecord).clear();
       receiver = await startWebhookReceiver({
         secrets: () => secrets,
-        answer: () =>
-          failing ? { status: 500, body: 'x'.repeat(3000) } : { status: 200, body: 'ok' },
+        answer: ({ eventId }) => {
+          if (holdOnce.delete(eventId) || holdOnce.delete('*')) return 'hold';
+          return failing ? { status: 500, body: 'x'.repeat(3000) } : { status: 200, body: 'ok' };
+        },
       });
     });
     afterAll(() => receiver.close());
@@ -348,6 +351,40 @@ describe(`the webhook endpoints API (${TEST_DB})`, () => {
         .send({ CompanyId: SALON, Since: 'yesterday' })
         .expect(400);
       expect(fieldsOf(badSince.body)).toEqual(['Since']);
+    });
+
+    it('a resend while an attempt is in flight follows it, never alongside it', async () => {
+      failing = false;
+      const endpointId = (
+        await t.http
+          .get('/webhook/endpoints')
+          .query({ CompanyId: SALON })
+          .set('x-api-key', SALON_KEY)
+          .expect(200)
+      ).body.Results[0].Id as string;
+      const held = receiver.held.length;
+      // The next event's first attempt is held at the receiver.
+      holdOnce.add('*');
+      const body = salonCheckout();
+      const res = await t.http
+        .post('/payment/stripe/v1/checkout')
+        .set('x-api-key', SALON_KEY)
+        .send(body)
+        .expect(200);
+      await t.emulator.pay(res.body.SessionId as string);
+      await waitUntil(() => receiver.held.length > held, 'the attempt held');
+      const eventId = receiver.requests.at(-1)!.webhookId;
+      await t.http
+        .post(`/webhook/endpoints/${endpointId}/resend`)
+        .set('x-api-key', SALON_KEY)
+        .send({ CompanyId: SALON, EventId: eventId })
+        .expect(200);
+      receiver.held.at(-1)!.release(200);
+      await waitUntil(
+        () => receiver.effects.get(eventId) === 2,
+        'the resend after the attempt in flight',
+      );
+      expect(receiver.maxInFlightPerEvent()).toBe(1);
     });
 
     it("pages through the company's events in order with a cursor", async () => {
