@@ -6,6 +6,7 @@ export type {
   PaymentsRateLimitOptions,
   PaymentsRetentionOptions,
   PaymentsStripeOptions,
+  PaymentsWebhookOptions,
 } from './payments.options.js';
 export type { PaymentsModuleSwitches } from './payments-module-switches.js';
 
@@ -24,6 +25,9 @@ export {
   PAYMENTS_ENTITIES,
   paymentsEntities,
   StripeEvent,
+  EventDelivery,
+  WebhookAttempt,
+  WebhookEndpointRecord,
   type CheckoutState,
   type PaymentsTablesOptions,
 } from './entities/index.js';
@@ -55,6 +59,29 @@ export {
 export { GetStripeV1Checkout } from './checkout/dto/get-stripe-v1-checkout.dto.js';
 export { StripeCheckoutQueryResponse } from './checkout/dto/stripe-checkout-query-response.dto.js';
 export { StripeV1CreateCheckout } from './checkout/dto/stripe-v1-create-checkout.dto.js';
+export {
+  CreateWebhookEndpoint,
+  DeleteWebhookEndpoint,
+  GetWebhookEndpoint,
+  ListWebhookEndpointAttempts,
+  ListWebhookEndpoints,
+  RecoverWebhookEndpoint,
+  ResendWebhookEvent,
+  RotateWebhookEndpointSecret,
+  UpdateWebhookEndpoint,
+} from './delivery/dto/webhook-endpoint-requests.dto.js';
+export {
+  WebhookAttemptResult,
+  WebhookAttemptsResponse,
+  WebhookEndpoint,
+  WebhookEndpointsResponse,
+  WebhookRequeueResponse,
+} from './delivery/dto/webhook-endpoint-responses.dto.js';
+export {
+  GetPaymentEvents,
+  PaymentEventMessage,
+  PaymentEventsResponse,
+} from './delivery/dto/payment-events.dto.js';
 export { PaymentsException, type ErrorCode } from './errors/payments.exception.js';
 export type { ErrorBody, ResponseError, ResponseStatus } from './errors/response-status.js';
 
@@ -66,6 +93,12 @@ export {
   type PaymentEventType,
 } from './events/payment-event.js';
 export type { ExpireReason } from './entities/index.js';
+export {
+  OnPaymentEvent,
+  type PaymentEventSubscription,
+} from './delivery/on-payment-event.decorator.js';
+export { DeliveryWorker } from './delivery/delivery-worker.js';
+export { DEFAULT_RETRY_SCHEDULE_MS, parseRetrySchedule } from './delivery/retry-schedule.js';
 
 // What a host supplies: its own authentication.
 export type { PaymentsAuthGuard, PaymentsCaller } from './auth/payments-caller.js';

@@ -24,14 +24,14 @@ import { Docs } from './swagger/docs.js';
  */
 export function PaymentsApi(
   path: string,
-  options: { authenticated?: boolean } = {},
+  options: { authenticated?: boolean; tag?: string } = {},
 ): ClassDecorator {
   const authenticated = options.authenticated ?? true;
   return applyDecorators(
     Controller(),
     JsonSuffixRoutes(path),
     ServiceStackOperations(),
-    Docs((s) => s.ApiTags('Stripe Checkout')),
+    Docs((s) => s.ApiTags(options.tag ?? 'Stripe Checkout')),
     ApiErrorResponses({ authenticated }),
     UseFilters(PaymentsExceptionFilter),
     UseInterceptors(WireFormatInterceptor),

@@ -14,6 +14,16 @@ import { PayableLeaseService } from './checkout/payable-lease.service.js';
 import { JobLeases } from './database/job-lease.js';
 import { PaymentsDb } from './database/payments-db.js';
 import { EventOutbox } from './events/event-outbox.js';
+import { deliverySettings } from './delivery/delivery-settings.js';
+import { DeliveryStore } from './delivery/delivery-store.js';
+import { DELIVERY_SETTINGS } from './delivery/delivery-tokens.js';
+import { DeliveryWorker } from './delivery/delivery-worker.js';
+import { EventFanOut } from './delivery/event-fan-out.js';
+import { PaymentEventHandlers } from './delivery/payment-event-handlers.js';
+import { PaymentEventsController } from './delivery/payment-events.controller.js';
+import { PaymentEventsService } from './delivery/payment-events.service.js';
+import { WebhookEndpointsController } from './delivery/webhook-endpoints.controller.js';
+import { WebhookEndpointsService } from './delivery/webhook-endpoints.service.js';
 import { StripeCheckoutController } from './checkout/stripe-checkout.controller.js';
 import { CompanyService } from './companies/company.service.js';
 import { PAYMENTS_ENTITIES } from './entities/index.js';
@@ -45,10 +55,17 @@ import { StripeWebhookService } from './webhooks/stripe-webhook.service.js';
 
 @Module({
   imports: [TypeOrmModule.forFeature(PAYMENTS_ENTITIES)],
-  controllers: [StripeCheckoutController, StripeWebhookController],
-  providers: [
-    // Also a provider: the predefined routes run its operations through ExternalContextCreator.
+  controllers: [
     StripeCheckoutController,
+    StripeWebhookController,
+    WebhookEndpointsController,
+    PaymentEventsController,
+  ],
+  providers: [
+    // Also providers: the predefined routes run their operations through ExternalContextCreator.
+    StripeCheckoutController,
+    WebhookEndpointsController,
+    PaymentEventsController,
     ApiKeyService,
     ApiKeyGuard,
     OperationAuthGuard,
@@ -75,6 +92,17 @@ import { StripeWebhookService } from './webhooks/stripe-webhook.service.js';
     OperationRequestPipe,
     DiscoveryService,
     ServiceStackOperationRegistry,
+    WebhookEndpointsService,
+    PaymentEventsService,
+    PaymentEventHandlers,
+    EventFanOut,
+    DeliveryStore,
+    DeliveryWorker,
+    {
+      provide: DELIVERY_SETTINGS,
+      inject: [PAYMENTS_OPTIONS],
+      useFactory: deliverySettings,
+    },
     {
       provide: RATE_LIMIT_STORE,
       inject: [PAYMENTS_OPTIONS],
@@ -91,6 +119,7 @@ import { StripeWebhookService } from './webhooks/stripe-webhook.service.js';
     ReconciliationService,
     RetentionService,
     ReadinessService,
+    DeliveryWorker,
   ],
 })
 export class PaymentsModule extends PaymentsConfigurableModule {

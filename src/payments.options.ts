@@ -43,6 +43,26 @@ export interface PaymentsRetentionOptions {
   batchSize?: number;
 }
 
+export interface PaymentsWebhookOptions {
+  /**
+   * Delay before each attempt of a delivery, in ms: the first for the first attempt, and as many
+   * attempts as delays. Default now, 5 s, 5 min, 30 min, 2 h, 5 h, 10 h, 10 h. Jitter adds up to
+   * 10%; a longer `Retry-After` wins.
+   */
+  retryScheduleMs?: number[];
+  /** Per HTTP attempt, answer included; default 15 s. */
+  timeoutMs?: number;
+  /** How often each instance looks for events to plan and deliveries due; default 1 s; 0 off. */
+  pollIntervalMs?: number;
+  /** Deliveries in flight per instance; default 10. */
+  concurrency?: number;
+  /**
+   * How long a claimed delivery is this instance's: an instance that dies mid-delivery leaves it
+   * to another after this. Default the HTTP timeout plus 5 s; an in-process handler has it too.
+   */
+  claimMs?: number;
+}
+
 export interface PaymentsModuleOptions {
   stripe: PaymentsStripeOptions;
   /** Plain-http redirect URLs to localhost are refused in production. */
@@ -70,4 +90,6 @@ export interface PaymentsModuleOptions {
   /** A `creating` checkout older than this is settled by reconciliation; default 2 min. */
   creatingGraceMs?: number;
   retention?: PaymentsRetentionOptions;
+  /** Delivery of events to webhook endpoints and `@OnPaymentEvent` handlers. */
+  webhooks?: PaymentsWebhookOptions;
 }

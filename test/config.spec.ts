@@ -24,11 +24,32 @@ describe('configuration', () => {
       /STRIPE_SECRET_KEY is required/,
     ],
     ['a bad PORT', { PORT: 'eighty' }, /PORT: expected an integer/],
+    [
+      'a bad WEBHOOK_RETRY_SCHEDULE_MS',
+      { WEBHOOK_RETRY_SCHEDULE_MS: '0,5s' },
+      /WEBHOOK_RETRY_SCHEDULE_MS: expected a comma list/,
+    ],
   ])('%s exits 1 with a one-line message', (_name, env, message) => {
     const result = startWith(env);
     expect(result.status).toBe(1);
     expect(result.stderr.trim().split('\n')).toHaveLength(1);
     expect(result.stderr).toMatch(message);
+  });
+
+  it('reads the webhook retry schedule, timeout and poll interval', () => {
+    expect(loadConfig({}).webhooks).toEqual({
+      retryScheduleMs: [0, 5000, 300000, 1800000, 7200000, 18000000, 36000000, 36000000],
+      timeoutMs: 15000,
+      pollIntervalMs: 1000,
+    });
+    expect(
+      loadConfig({
+        WEBHOOK_RETRY_SCHEDULE_MS: '0, 100,200',
+        WEBHOOK_TIMEOUT_MS: '1000',
+        WEBHOOK_POLL_INTERVAL_MS: '50',
+      }).webhooks,
+    ).toEqual({ retryScheduleMs: [0, 100, 200], timeoutMs: 1000, pollIntervalMs: 50 });
+    expect(() => loadConfig({ WEBHOOK_RETRY_SCHEDULE_MS: '-1' })).toThrow(ConfigError);
   });
 
   it('parses sqlite paths and mysql URLs', () => {

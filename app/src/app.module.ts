@@ -23,6 +23,7 @@ export class AppModule {
           creatingGraceMs: config.creatingGraceMs,
           lockLeaseMarginMs: config.lockLeaseMarginMs,
           retention: config.retention,
+          webhooks: config.webhooks,
           rateLimit: config.rateLimit,
         }),
       ],

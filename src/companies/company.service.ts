@@ -24,8 +24,8 @@ export class CompanyService {
     this.cache.invalidate(companyId);
   }
 
-  /** The company, when it exists and has Stripe Checkout 1.0 settings with a connected account. */
-  async checkoutCompany(companyId: string): Promise<CheckoutCompany> {
+  /** The company, when it exists. */
+  async existing(companyId: string): Promise<Company> {
     const company = await this.cache.get(companyId, () =>
       this.db.run((m) => m.getRepository(Company).findOne({ where: { id: companyId } })),
     );
@@ -36,6 +36,12 @@ export class CompanyService {
         `Company ${companyId} does not exist`,
       );
     }
+    return company;
+  }
+
+  /** The company, when it exists and has Stripe Checkout 1.0 settings with a connected account. */
+  async checkoutCompany(companyId: string): Promise<CheckoutCompany> {
+    const company = await this.existing(companyId);
     if (!company.stripeCheckoutEnabled || !company.stripeAccountId) {
       throw PaymentsException.field(
         'StripeCheckoutNotConfigured',

@@ -90,6 +90,14 @@ export class PaymentsDb {
       : `strftime('%Y-%m-%d %H:%M:%f', 'now', '+${(whole / 1000).toFixed(3)} seconds')`;
   }
 
+  /** The database's current time minus `ms`, as an SQL expression. */
+  nowMinus(ms: number): string {
+    const whole = Math.max(0, Math.round(ms));
+    return this.kind === 'mysql'
+      ? `TIMESTAMPADD(MICROSECOND, ${-whole * 1000}, UTC_TIMESTAMP(3))`
+      : `strftime('%Y-%m-%d %H:%M:%f', 'now', '-${(whole / 1000).toFixed(3)} seconds')`;
+  }
+
   /**
    * Appended to a SELECT inside a transaction: on MariaDB it reads the latest committed row (not
    * the transaction's snapshot) and locks it. SQLite needs none: its writer is alone.

@@ -8,6 +8,9 @@ import { JobLease } from './job-lease.entity.js';
 import { Payable } from './payable.entity.js';
 import { OutboxEvent } from './outbox-event.entity.js';
 import { StripeEvent } from './stripe-event.entity.js';
+import { EventDelivery } from './event-delivery.entity.js';
+import { WebhookAttempt } from './webhook-attempt.entity.js';
+import { WebhookEndpointRecord } from './webhook-endpoint.entity.js';
 import { paymentsEntities } from './table-prefix.js';
 
 export {
@@ -21,7 +24,11 @@ export {
   Payable,
   OutboxEvent,
   StripeEvent,
+  EventDelivery,
+  WebhookAttempt,
+  WebhookEndpointRecord,
 };
+export type { DeliveryState } from './event-delivery.entity.js';
 export type { CheckoutState, ExpireReason, LineItemSnapshot, UiMode } from './checkout.entity.js';
 
 export {

@@ -9,6 +9,9 @@ import { JobLease } from './job-lease.entity.js';
 import { Payable } from './payable.entity.js';
 import { OutboxEvent } from './outbox-event.entity.js';
 import { StripeEvent } from './stripe-event.entity.js';
+import { EventDelivery } from './event-delivery.entity.js';
+import { WebhookAttempt } from './webhook-attempt.entity.js';
+import { WebhookEndpointRecord } from './webhook-endpoint.entity.js';
 
 export const DEFAULT_TABLE_PREFIX = 'payments_';
 
@@ -26,6 +29,9 @@ export const BASE_TABLE_NAMES = new Map<PaymentsEntity, string>([
   [StripeEvent, 'stripe_events'],
   [OutboxEvent, 'events'],
   [JobLease, 'job_leases'],
+  [WebhookEndpointRecord, 'webhook_endpoints'],
+  [EventDelivery, 'event_deliveries'],
+  [WebhookAttempt, 'webhook_attempts'],
 ]);
 
 /**

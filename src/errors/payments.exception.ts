@@ -12,6 +12,8 @@ export const ERROR_STATUS = {
   CompanyNotFound: 404,
   ArticleNotFound: 404,
   CheckoutNotFound: 404,
+  WebhookEndpointNotFound: 404,
+  EventNotFound: 404,
   AlreadyPaid: 409,
   PaymentPending: 409,
   CheckoutInProgress: 409,

@@ -1,11 +1,18 @@
 import { Table, TableIndex, type MigrationInterface, type QueryRunner } from 'typeorm';
-import { JobLease, OutboxEvent, StripeEvent } from '../entities/index.js';
+import {
+  EventDelivery,
+  JobLease,
+  OutboxEvent,
+  StripeEvent,
+  WebhookAttempt,
+} from '../entities/index.js';
 import { withBinaryCollation } from './binary-collation.js';
 import { tableOf } from './table-names.js';
 
 /**
  * The background jobs' leases (one instance runs a job at a time), and the indexes retention
- * prunes by: processed Stripe events by processing time, fanned-out outbox events by age.
+ * prunes by: processed Stripe events by processing time, fanned-out outbox events, settled
+ * deliveries and webhook attempts by age.
  */
 export class JobLeasesAndRetention1764600000000 implements MigrationInterface {
   name = 'JobLeasesAndRetention1764600000000';
@@ -35,9 +42,25 @@ export class JobLeasesAndRetention1764600000000 implements MigrationInterface {
       events,
       index('IX_events_fanned_out_created', ['fanned_out', 'created_at']),
     );
+    await queryRunner.createIndex(
+      tableOf(queryRunner, EventDelivery),
+      index('IX_event_deliveries_state_created', ['state', 'created_at']),
+    );
+    await queryRunner.createIndex(
+      tableOf(queryRunner, WebhookAttempt),
+      index('IX_webhook_attempts_attempted', ['attempted_at']),
+    );
   }
 
   async down(queryRunner: QueryRunner): Promise<void> {
+    await queryRunner.dropIndex(
+      tableOf(queryRunner, WebhookAttempt),
+      'IX_webhook_attempts_attempted',
+    );
+    await queryRunner.dropIndex(
+      tableOf(queryRunner, EventDelivery),
+      'IX_event_deliveries_state_created',
+    );
     const events = tableOf(queryRunner, OutboxEvent);
     await queryRunner.dropIndex(events, 'IX_events_fanned_out_created');
     await queryRunner.createIndex(events, index('IX_events_created', ['created_at']));

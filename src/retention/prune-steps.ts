@@ -1,5 +1,5 @@
 import { PaymentsDb } from '../database/payments-db.js';
-import { OutboxEvent, StripeEvent } from '../entities/index.js';
+import { EventDelivery, OutboxEvent, StripeEvent, WebhookAttempt } from '../entities/index.js';
 
 /**
  * One kind of row retention removes: those of `table` matching `where`, keyed by `key`. `where`
@@ -20,6 +20,8 @@ export interface PruneStep {
  * are never pruned: they are the record of every payment.
  */
 export function pruneSteps(db: PaymentsDb): PruneStep[] {
+  const events = db.table(OutboxEvent);
+  const deliveries = db.table(EventDelivery);
   return [
     // Kept only to recognise Stripe's retries of an event, which end after a few days.
     {
@@ -28,12 +30,27 @@ export function pruneSteps(db: PaymentsDb): PruneStep[] {
       key: 'id',
       where: 'processed_at < ?',
     },
-    // An outbox event not fanned out yet still has deliveries to plan, however old it is.
+    // The attempts log of webhook deliveries.
+    {
+      name: 'webhookAttempts',
+      table: db.table(WebhookAttempt),
+      key: 'id',
+      where: 'attempted_at < ?',
+    },
+    // A delivery still pending is work to do, however old it is.
+    {
+      name: 'eventDeliveries',
+      table: deliveries,
+      key: 'id',
+      where: "state IN ('delivered', 'failed') AND created_at < ?",
+    },
+    // An outbox event not fanned out yet still has deliveries to plan, nor is one kept while a
+    // delivery of it is left (pending, or resent lately).
     {
       name: 'outboxEvents',
-      table: db.table(OutboxEvent),
+      table: events,
       key: 'position',
-      where: 'fanned_out = 1 AND created_at < ?',
+      where: `fanned_out = 1 AND created_at < ? AND NOT EXISTS (SELECT 1 FROM ${deliveries} d WHERE d.event_id = ${events}.event_id)`,
     },
   ];
 }

@@ -1,5 +1,6 @@
 import 'reflect-metadata';
 import { createParamDecorator, type ExecutionContext } from '@nestjs/common';
+import { PATH_METADATA } from '@nestjs/common/constants.js';
 import {
   FORM_CONTENT_TYPE,
   parseFormText,
@@ -30,6 +31,7 @@ interface HttpRequest {
   method: string;
   headers: Record<string, string | string[] | undefined>;
   query?: Record<string, unknown>;
+  params?: Record<string, unknown>;
   body?: unknown;
   rawBody?: Buffer;
 }
@@ -39,9 +41,10 @@ const OPERATION_REQUEST = 'payments:operation-request';
 /** Verbs whose request DTO is read from the query string, as ServiceStack does. */
 const QUERY_VERBS = new Set(['GET', 'HEAD', 'DELETE', 'OPTIONS']);
 
-const wireRequest = createParamDecorator((_data: unknown, context: ExecutionContext) =>
-  wireRequestOf(context.switchToHttp().getRequest<HttpRequest>()),
-);
+const wireRequest = createParamDecorator((_data: unknown, context: ExecutionContext) => {
+  const request = context.switchToHttp().getRequest<HttpRequest>();
+  return withPathParams(wireRequestOf(request), pathParams(request, context.getHandler()));
+});
 
 /**
  * The request DTO of an operation, bound by ServiceStack's rules and validated by the module's own
@@ -62,12 +65,59 @@ export function operationRequestIndex(prototype: object, method: string): number
 }
 
 function wireRequestOf(request: HttpRequest): WireRequest {
-  if (!QUERY_VERBS.has(request.method.toUpperCase()) && hasBody(request)) {
-    if (isForm(request)) return new WireRequest(formFields(request), 'form', request);
-    return new WireRequest(request.body, 'json', request);
-  }
   const query = withoutReservedParams(restructure(request.query ?? {}));
+  if (!QUERY_VERBS.has(request.method.toUpperCase()) && hasBody(request)) {
+    if (isForm(request)) return new WireRequest(under(formFields(request), query), 'form', request);
+    return new WireRequest(under(request.body, query), 'json', request);
+  }
   return new WireRequest(query, 'query', request);
+}
+
+/**
+ * As in ServiceStack, a body's request also takes fields from the query string (`CompanyId` in
+ * either); the body's own spelling of a field wins.
+ */
+function under(body: unknown, query: Record<string, unknown>): unknown {
+  if (!body || typeof body !== 'object' || Array.isArray(body)) return body;
+  const own = new Set(Object.keys(body).map((key) => key.toLowerCase()));
+  const extra = Object.entries(query).filter(([key]) => !own.has(key.toLowerCase()));
+  return extra.length ? { ...Object.fromEntries(extra), ...body } : body;
+}
+
+/**
+ * The `{Id}` of a route such as `webhook/endpoints/:Id`, bound like any other field (and over the
+ * body's or query's own). Only the parameters of the operation's own route: on a predefined route
+ * (`/api/:operation`) the operation's name is not one of its request's fields.
+ */
+function pathParams(request: HttpRequest, handler: object): Record<string, string> {
+  const paths = [
+    Reflect.getMetadata(PATH_METADATA, handler) as string | string[] | undefined,
+  ].flat();
+  const names = new Set(
+    paths.flatMap((path) => [...(path ?? '').matchAll(/:(\w+)/g)].map((m) => m[1])),
+  );
+  const params: Record<string, string> = {};
+  for (const name of names) {
+    const value = request.params?.[name];
+    if (typeof value === 'string') params[name] = value;
+  }
+  return params;
+}
+
+function withPathParams(wire: WireRequest, params: Record<string, string>): WireRequest {
+  const { fields } = wire;
+  if (Object.keys(params).length === 0) return wire;
+  if (
+    fields !== undefined &&
+    (typeof fields !== 'object' || fields === null || Array.isArray(fields))
+  ) {
+    return wire;
+  }
+  return new WireRequest(
+    { ...(fields as object | undefined), ...params },
+    wire.source,
+    wire.request,
+  );
 }
 
 function hasBody({ body, rawBody }: HttpRequest): boolean {

@@ -221,6 +221,26 @@ describe.each(cells)('a %s host on %s and %s', (format, adapter, database) => {
     expect(current.body).toMatchObject({ SessionId: sessions['booking-code'], Status: 'complete' });
   });
 
+  it("calls the host's @OnPaymentEvent listener again after it threw: one booking paid per payable", async () => {
+    type Paid = {
+      calls: string[];
+      paid: Record<string, { eventId: string; amount: number; times: number }>;
+    };
+    const deadline = Date.now() + 20_000;
+    let seen: Paid;
+    for (;;) {
+      seen = (await http().get('/bookings/paid').expect(200)).body as Paid;
+      if (seen.paid['booking-http'] && seen.paid['booking-code']) break;
+      if (Date.now() > deadline) throw new Error(`not both paid: ${JSON.stringify(seen)}`);
+      await new Promise((resolve) => setTimeout(resolve, 50));
+    }
+    expect(seen.paid['booking-code']).toMatchObject({ amount: 2 * HAIRCUT_SEK, times: 1 });
+    expect(seen.paid['booking-http']).toMatchObject({ amount: HAIRCUT_SEK, times: 1 });
+    for (const { eventId } of Object.values(seen.paid)) {
+      expect(seen.calls.filter((id) => id === eventId)).toHaveLength(2);
+    }
+  });
+
   it("answers an unknown field as a ResponseStatus naming it, despite the host's global ValidationPipe", async () => {
     const res = await createOverHttp({ ...haircut('booking-bad'), Amount: 100 }).expect(400);
     expect(res.body).toEqual({

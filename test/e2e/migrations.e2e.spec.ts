@@ -144,7 +144,14 @@ describe(`migrations (${TEST_DB})`, () => {
     for (const _migration of PAYMENTS_MIGRATIONS) await dataSource.undoLastMigration();
     const tables = await dataSource
       .createQueryRunner()
-      .getTables(['payments_companies', 'payments_checkouts', 'payments_payables']);
+      .getTables([
+        'payments_companies',
+        'payments_checkouts',
+        'payments_payables',
+        'payments_webhook_endpoints',
+        'payments_event_deliveries',
+        'payments_webhook_attempts',
+      ]);
     expect(tables).toHaveLength(0);
     await dataSource.runMigrations();
     expect(await dataSource.getRepository(Company).count()).toBe(0);

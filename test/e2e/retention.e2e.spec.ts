@@ -1,7 +1,15 @@
 import { randomUUID } from 'node:crypto';
 import { In, type Repository } from 'typeorm';
 import { JobLeases } from '../../src/database/job-lease.js';
-import { Checkout, OutboxEvent, Payable, RetentionService, StripeEvent } from '../../src/index.js';
+import {
+  Checkout,
+  EventDelivery,
+  OutboxEvent,
+  Payable,
+  RetentionService,
+  StripeEvent,
+  WebhookAttempt,
+} from '../../src/index.js';
 import { RETENTION_JOB } from '../../src/retention/retention.service.js';
 import { salonCheckout, SALON, startTestApp, type TestApp } from '../support/test-app.js';
 import { TEST_DB } from '../support/test-database.js';
@@ -14,13 +22,19 @@ describe(`retention (${TEST_DB})`, () => {
   let b: TestApp;
   let stripeEvents: Repository<StripeEvent>;
   let outbox: Repository<OutboxEvent>;
+  let deliveries: Repository<EventDelivery>;
+  let attempts: Repository<WebhookAttempt>;
   const retention = { retentionDays: 90, batchSize: 10, intervalMs: 0 };
+  // No delivery worker: it would fan out the events this suite writes as not fanned out yet.
+  const module = { retention, webhooks: { pollIntervalMs: 0 } };
 
   beforeAll(async () => {
-    a = await startTestApp({ module: { retention } });
-    b = await startTestApp({ db: a.db, emulator: a.emulator, module: { retention } });
+    a = await startTestApp({ module });
+    b = await startTestApp({ db: a.db, emulator: a.emulator, module });
     stripeEvents = a.dataSource.getRepository(StripeEvent);
     outbox = a.dataSource.getRepository(OutboxEvent);
+    deliveries = a.dataSource.getRepository(EventDelivery);
+    attempts = a.dataSource.getRepository(WebhookAttempt);
   });
   afterAll(async () => {
     await b.close();
@@ -28,6 +42,8 @@ describe(`retention (${TEST_DB})`, () => {
   });
   beforeEach(async () => {
     await stripeEvents.deleteAll();
+    await attempts.deleteAll();
+    await deliveries.deleteAll();
     await outbox.deleteAll();
   });
 
@@ -100,7 +116,7 @@ describe(`retention (${TEST_DB})`, () => {
     expect(report).toEqual({
       ran: true,
       batches: 5,
-      pruned: { stripeEvents: 35, outboxEvents: 5 },
+      pruned: { stripeEvents: 35, webhookAttempts: 0, eventDeliveries: 0, outboxEvents: 5 },
     });
     expect(await remaining()).toEqual({
       stripe: [...recentStripe, ...unprocessed].sort(),
@@ -112,8 +128,59 @@ describe(`retention (${TEST_DB})`, () => {
     expect(await a.app.get(RetentionService).prune()).toEqual({
       ran: true,
       batches: 0,
-      pruned: { stripeEvents: 0, outboxEvents: 0 },
+      pruned: { stripeEvents: 0, webhookAttempts: 0, eventDeliveries: 0, outboxEvents: 0 },
     });
+  });
+
+  it('prunes settled deliveries and their attempts; an event keeps while a delivery of it is pending', async () => {
+    const [settledEvent, pendingEvent] = await addOutboxEvents(2, true, daysAgo(100));
+    const [recentEvent] = await addOutboxEvents(1, true, daysAgo(10));
+    const addDelivery = async (eventId: string, state: EventDelivery['state'], createdAt: Date) => {
+      const id = randomUUID();
+      const { position } = await outbox.findOneByOrFail({ eventId });
+      await deliveries.insert({
+        id,
+        eventPosition: position,
+        eventId,
+        subscriber: `endpoint-${state}-${id}`,
+        state,
+        attempts: 1,
+        nextAttemptAt: createdAt,
+        claimToken: null,
+        claimedUntil: null,
+        resendRequested: false,
+        lastStatus: 500,
+        createdAt,
+        deliveredAt: state === 'delivered' ? createdAt : null,
+      });
+      await attempts.insert({
+        id: randomUUID(),
+        deliveryId: id,
+        endpointId: randomUUID(),
+        eventId,
+        eventType: 'payable.paid',
+        attemptedAt: createdAt,
+        statusCode: 500,
+        latencyMs: 3,
+        responseBody: null,
+        error: null,
+      });
+      return id;
+    };
+    await addDelivery(settledEvent, 'delivered', daysAgo(100));
+    await addDelivery(settledEvent, 'failed', daysAgo(97));
+    const pending = await addDelivery(pendingEvent, 'pending', daysAgo(100));
+    const recent = await addDelivery(recentEvent, 'delivered', daysAgo(10));
+
+    expect(await a.app.get(RetentionService).prune()).toMatchObject({
+      ran: true,
+      pruned: { webhookAttempts: 3, eventDeliveries: 2, outboxEvents: 1 },
+    });
+    expect((await deliveries.find()).map((row) => row.id).sort()).toEqual([pending, recent].sort());
+    expect((await attempts.find()).map((row) => row.deliveryId).sort()).toEqual([recent]);
+    expect((await outbox.find()).map((row) => row.eventId).sort()).toEqual(
+      [pendingEvent, recentEvent].sort(),
+    );
   });
 
   it('one instance at a time: a pass waits for the lease another instance holds', async () => {
@@ -166,7 +233,7 @@ describe(`retention (${TEST_DB})`, () => {
     const timed = await startTestApp({
       db: a.db,
       emulator: a.emulator,
-      module: { retention: { ...retention, intervalMs: 50 } },
+      module: { ...module, retention: { ...retention, intervalMs: 50 } },
     });
     try {
       const deadline = Date.now() + 10_000;

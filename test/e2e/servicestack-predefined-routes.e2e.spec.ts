@@ -14,9 +14,19 @@ describe(`ServiceStack predefined routes (${TEST_DB})`, () => {
 
   it('registers every operation of the module', () => {
     expect(t.app.get(ServiceStackOperationRegistry).names()).toEqual([
+      'CreateWebhookEndpoint',
+      'DeleteWebhookEndpoint',
+      'GetPaymentEvents',
       'GetStripeCheckoutV1CheckoutStatus',
       'GetStripeV1Checkout',
+      'GetWebhookEndpoint',
+      'ListWebhookEndpointAttempts',
+      'ListWebhookEndpoints',
+      'RecoverWebhookEndpoint',
+      'ResendWebhookEvent',
+      'RotateWebhookEndpointSecret',
       'StripeV1CreateCheckout',
+      'UpdateWebhookEndpoint',
     ]);
   });
 

@@ -1,6 +1,6 @@
 import type { INestApplication } from '@nestjs/common';
 import { getDataSourceToken, TypeOrmModule } from '@nestjs/typeorm';
-import { Module, type DynamicModule } from '@nestjs/common';
+import { Module, type DynamicModule, type Provider } from '@nestjs/common';
 import request from 'supertest';
 import type { DataSource, Logger as SqlLogger } from 'typeorm';
 import { parseDatabaseUrl } from '../../app/src/config/database-url.js';
@@ -51,6 +51,8 @@ export interface TestAppOptions {
   configure?: (app: INestApplication) => void;
   /** Sees every statement TypeORM sends, with its parameters (test/support/query-plans.ts). */
   sqlLogger?: SqlLogger;
+  /** The host app's own providers (e.g. `@OnPaymentEvent` handlers). */
+  providers?: Provider[];
 }
 
 @Module({})
@@ -59,9 +61,11 @@ class TestHostModule {
     dbUrl: string,
     options: PaymentsModuleOptions & PaymentsModuleSwitches,
     sqlLogger?: SqlLogger,
+    providers: Provider[] = [],
   ): DynamicModule {
     return {
       module: TestHostModule,
+      providers,
       imports: [
         TypeOrmModule.forRoot({
           ...typeOrmOptions(parseDatabaseUrl(dbUrl)),
@@ -104,6 +108,7 @@ export async function startTestApp(options: TestAppOptions = {}): Promise<TestAp
         ...options.module,
       },
       options.sqlLogger,
+      options.providers,
     ),
     TEST_ADAPTER,
     process.env.TEST_LOGS ? ['log', 'warn', 'error'] : false,

@@ -1,4 +1,5 @@
 import { isIP } from 'node:net';
+import { DEFAULT_RETRY_SCHEDULE_MS, parseRetrySchedule } from 'bokamera-payments';
 import { ConfigError, parseDatabaseUrl, type DatabaseTarget } from './database-url.js';
 
 export { ConfigError };
@@ -33,6 +34,11 @@ export interface AppConfig {
   creatingGraceMs: number;
   lockLeaseMarginMs: number;
   retention: { retentionDays: number; intervalMs: number; batchSize: number };
+  webhooks: {
+    retryScheduleMs: number[];
+    timeoutMs: number;
+    pollIntervalMs: number;
+  };
   rateLimit: {
     perKey: number;
     perPayable: number;
@@ -101,6 +107,11 @@ export function loadConfig(env: Env = process.env): AppConfig {
       intervalMs: integer(env, 'RETENTION_INTERVAL_MS', 3_600_000, 0, 86_400_000),
       batchSize: integer(env, 'RETENTION_BATCH_SIZE', 500, 1, 10_000),
     },
+    webhooks: {
+      retryScheduleMs: retrySchedule(env.WEBHOOK_RETRY_SCHEDULE_MS),
+      timeoutMs: integer(env, 'WEBHOOK_TIMEOUT_MS', 15_000, 100, 120_000),
+      pollIntervalMs: integer(env, 'WEBHOOK_POLL_INTERVAL_MS', 1000, 10, 86_400_000),
+    },
     rateLimit: {
       perKey: integer(env, 'RATE_LIMIT_PER_KEY', 1200, 0, 10_000_000),
       perPayable: integer(env, 'RATE_LIMIT_PER_PAYABLE', 30, 0, 10_000_000),
@@ -139,6 +150,16 @@ function host(raw: string | undefined): string {
     throw new ConfigError(`HOST: expected an IP address or a host name, got "${value}"`);
   }
   return value;
+}
+
+function retrySchedule(raw: string | undefined): number[] {
+  const value = optional(raw);
+  if (value === undefined) return [...DEFAULT_RETRY_SCHEDULE_MS];
+  try {
+    return parseRetrySchedule(value);
+  } catch (error) {
+    throw new ConfigError(`WEBHOOK_RETRY_SCHEDULE_MS: ${(error as Error).message}`);
+  }
 }
 
 function redisUrl(raw: string | undefined): string | undefined {

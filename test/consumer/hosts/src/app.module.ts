@@ -5,6 +5,7 @@ import { PAYMENTS_ENTITIES, PAYMENTS_MIGRATIONS, PaymentsModule } from 'bokamera
 import { CreateHostCompanies1700000000000 } from './create-host-companies.migration.js';
 import { HostCompany } from './host-company.entity.js';
 import { HostController } from './host.controller.js';
+import { PaidBookings } from './paid-bookings.js';
 import { HostSettings, HostSettingsModule } from './host-settings.js';
 import { ShopController } from './shop.controller.js';
 import { TickCounter } from './tick-counter.js';
@@ -30,10 +31,14 @@ import { TickCounter } from './tick-counter.js';
     PaymentsModule.forRootAsync({
       imports: [HostSettingsModule],
       inject: [HostSettings],
-      useFactory: (settings: HostSettings) => ({ stripe: settings.stripe }),
+      useFactory: (settings: HostSettings) => ({
+        stripe: settings.stripe,
+        webhooks: settings.webhooks,
+      }),
     }),
   ],
   controllers: [HostController, ShopController],
-  providers: [TickCounter],
+  // PaidBookings listens with @OnPaymentEvent('payable.paid'): found at bootstrap.
+  providers: [TickCounter, PaidBookings],
 })
 export class HostAppModule {}

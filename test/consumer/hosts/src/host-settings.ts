@@ -1,5 +1,5 @@
 import { Injectable, Module } from '@nestjs/common';
-import type { PaymentsStripeOptions } from 'bokamera-payments';
+import type { PaymentsStripeOptions, PaymentsWebhookOptions } from 'bokamera-payments';
 import type { DataSourceOptions } from 'typeorm';
 
 export type HttpAdapterKind = 'express' | 'fastify';
@@ -15,6 +15,11 @@ export class HostSettings {
     secretKey: required('STRIPE_SECRET_KEY'),
     apiUrl: required('STRIPE_API_URL'),
     webhookSecret: required('STRIPE_WEBHOOK_SECRET'),
+  };
+  /** Quick retries and polling: the test sees a listener that threw called again soon. */
+  readonly webhooks: PaymentsWebhookOptions = {
+    retryScheduleMs: [0, 200, 1000],
+    pollIntervalMs: 100,
   };
   /** The company the host sells for, as the payments module knows it. */
   readonly paymentsCompanyId = required('PAYMENTS_COMPANY_ID');
