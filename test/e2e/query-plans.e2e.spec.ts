@@ -3,9 +3,12 @@ import {
   ArticlePrice,
   Checkout,
   Company,
+  EventDelivery,
   OutboxEvent,
   Payable,
   StripeEvent,
+  WebhookAttempt,
+  WebhookEndpointRecord,
 } from '../../src/index.js';
 import { SQLITE_CACHE_KIB } from '../../app/src/database/typeorm-options.js';
 import { analyze, planProblems, StatementRecorder } from '../support/query-plans.js';
@@ -27,14 +30,27 @@ describe(`query plans over a database with history (${TEST_DB})`, () => {
   beforeAll(async () => {
     t = await startTestApp({
       sqlLogger: recorder,
-      module: { rateLimit: { perKey: 0, perPayable: 0 }, retention: { intervalMs: 0 } },
+      module: {
+        rateLimit: { perKey: 0, perPayable: 0 },
+        retention: { intervalMs: 0 },
+        webhooks: { pollIntervalMs: 50 },
+      },
     });
     history = await seedHistory(t.dataSource);
     await analyze(
       t.dataSource,
-      [Company, Article, ArticlePrice, Payable, Checkout, StripeEvent, OutboxEvent].map(
-        (e) => t.dataSource.getMetadata(e).tableName,
-      ),
+      [
+        Company,
+        Article,
+        ArticlePrice,
+        Payable,
+        Checkout,
+        StripeEvent,
+        OutboxEvent,
+        EventDelivery,
+        WebhookAttempt,
+        WebhookEndpointRecord,
+      ].map((e) => t.dataSource.getMetadata(e).tableName),
     );
   }, 120_000);
   afterAll(() => t.close());

@@ -116,7 +116,13 @@ describe(`retention (${TEST_DB})`, () => {
     expect(report).toEqual({
       ran: true,
       batches: 5,
-      pruned: { stripeEvents: 35, webhookAttempts: 0, eventDeliveries: 0, outboxEvents: 5 },
+      pruned: {
+        stripeEvents: 35,
+        webhookAttempts: 0,
+        deliveredDeliveries: 0,
+        failedDeliveries: 0,
+        outboxEvents: 5,
+      },
     });
     expect(await remaining()).toEqual({
       stripe: [...recentStripe, ...unprocessed].sort(),
@@ -128,11 +134,17 @@ describe(`retention (${TEST_DB})`, () => {
     expect(await a.app.get(RetentionService).prune()).toEqual({
       ran: true,
       batches: 0,
-      pruned: { stripeEvents: 0, webhookAttempts: 0, eventDeliveries: 0, outboxEvents: 0 },
+      pruned: {
+        stripeEvents: 0,
+        webhookAttempts: 0,
+        deliveredDeliveries: 0,
+        failedDeliveries: 0,
+        outboxEvents: 0,
+      },
     });
   });
 
-  it('prunes settled deliveries and their attempts; an event keeps while a delivery of it is pending', async () => {
+  it('prunes settled deliveries and their attempts; an event is kept while a delivery of it is pending', async () => {
     const [settledEvent, pendingEvent] = await addOutboxEvents(2, true, daysAgo(100));
     const [recentEvent] = await addOutboxEvents(1, true, daysAgo(10));
     const addDelivery = async (eventId: string, state: EventDelivery['state'], createdAt: Date) => {
@@ -174,7 +186,7 @@ describe(`retention (${TEST_DB})`, () => {
 
     expect(await a.app.get(RetentionService).prune()).toMatchObject({
       ran: true,
-      pruned: { webhookAttempts: 3, eventDeliveries: 2, outboxEvents: 1 },
+      pruned: { webhookAttempts: 3, deliveredDeliveries: 1, failedDeliveries: 1, outboxEvents: 1 },
     });
     expect((await deliveries.find()).map((row) => row.id).sort()).toEqual([pending, recent].sort());
     expect((await attempts.find()).map((row) => row.deliveryId).sort()).toEqual([recent]);

@@ -1,5 +1,7 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import { Checkout, ReconciliationService, RetentionService } from '../../src/index.js';
+import { waitUntil } from './wait-until.js';
+import { startWebhookReceiver } from './webhook-receiver.js';
 import type { History } from './seed-history.js';
 import { emulatorStripe, insertCreatingWithSession } from './stuck-checkout.js';
 import { SALON, salonCheckout, type TestApp } from './test-app.js';
@@ -82,6 +84,40 @@ export const QUERY_PATHS: QueryPath[] = [
       const later = new Date(Date.now() + 10 * 60_000);
       const report = await t.app.get(ReconciliationService).reconcile(later);
       if (report.failed > 0) throw new Error(`reconciliation failed: ${JSON.stringify(report)}`);
+    },
+  },
+  {
+    name: 'event delivery: an endpoint registered, a checkout invalidated, a payable paid',
+    drive: async (t) => {
+      const secrets: string[] = [];
+      const receiver = await startWebhookReceiver({
+        secrets: () => secrets,
+        answer: () => ({ status: 200 }),
+      });
+      try {
+        const endpoint = await t.http
+          .post('/webhook/endpoints')
+          .set('x-api-key', 'demo-api-key')
+          .send({ CompanyId: SALON, Url: `${receiver.url}/hook`, EventTypes: ['*'] })
+          .expect(200);
+        secrets.push(endpoint.body.Secret as string);
+        const body = salonCheckout();
+        await create(t, body);
+        await t.emulator.pay(await create(t, body));
+        await waitUntil(async () => receiver.effects.size >= 2, 'both events delivered');
+        await t.http
+          .get(`/webhook/endpoints/${endpoint.body.Id}/attempts`)
+          .query({ CompanyId: SALON })
+          .set('x-api-key', 'demo-api-key')
+          .expect(200);
+        await t.http
+          .get('/payment/events')
+          .query({ CompanyId: SALON, After: 0 })
+          .set('x-api-key', 'demo-api-key')
+          .expect(200);
+      } finally {
+        await receiver.close();
+      }
     },
   },
   {

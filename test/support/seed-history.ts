@@ -6,9 +6,12 @@ import {
   ArticlePrice,
   Checkout,
   Company,
+  EventDelivery,
   OutboxEvent,
   Payable,
   StripeEvent,
+  WebhookAttempt,
+  WebhookEndpointRecord,
   type CheckoutState,
 } from '../../src/index.js';
 import { SALON, SALON_ACCOUNT } from './test-app.js';
@@ -71,23 +74,78 @@ export async function seedHistory(
       processedAt: at,
     })),
   );
+  const outboxRows = eventTimes.map((at, i): Partial<OutboxEvent> => ({
+    eventId: timeOrderedId(),
+    type: 'checkout.expired',
+    companyId: SALON,
+    payableId: payableRows[i % payables].id,
+    internalReferenceId: `history-${i % payables}`,
+    sequence: 1 + Math.floor(i / payables),
+    data: '{}',
+    // A few not fanned out yet: retention keeps those, however old.
+    fannedOut: i % 100 !== 0,
+    createdAt: at,
+  }));
+  await insertAll(dataSource, OutboxEvent, outboxRows);
+  await seedDeliveries(dataSource, outboxRows);
+  return { busyPayableRef };
+}
+
+/** An endpoint (disabled since) that was sent every fanned-out event, with its attempts log. */
+async function seedDeliveries(dataSource: DataSource, events: Partial<OutboxEvent>[]) {
+  const endpointId = randomUUID();
+  const now = new Date();
+  const endpoint = (id: string, companyId: string): Partial<WebhookEndpointRecord> => ({
+    id,
+    companyId,
+    url: 'https://booking.example/hooks/payments',
+    description: 'history',
+    disabled: true,
+    disabledReason: 'gone',
+    eventTypes: '["*"]',
+    secret: `whsec_${Buffer.from(randomUUID()).toString('base64')}`,
+    createdAt: now,
+    updatedAt: now,
+  });
+  // Other companies' endpoints too: a platform has many.
+  await insertAll(dataSource, WebhookEndpointRecord, [
+    endpoint(endpointId, SALON),
+    ...Array.from({ length: 500 }, () => endpoint(randomUUID(), randomUUID())),
+  ]);
+  const positions = await dataSource
+    .getRepository(OutboxEvent)
+    .find({ select: { position: true, eventId: true } });
+  const positionOf = new Map(positions.map((row) => [row.eventId, row.position]));
+  const deliveries = events
+    .filter((event) => event.fannedOut)
+    .map((event): Partial<EventDelivery> => ({
+      id: timeOrderedId(),
+      eventPosition: positionOf.get(event.eventId!),
+      eventId: event.eventId,
+      subscriber: endpointId,
+      state: 'delivered',
+      attempts: 1,
+      nextAttemptAt: event.createdAt,
+      lastStatus: 200,
+      createdAt: event.createdAt,
+      deliveredAt: event.createdAt,
+    }));
+  await insertAll(dataSource, EventDelivery, deliveries);
   await insertAll(
     dataSource,
-    OutboxEvent,
-    eventTimes.map((at, i) => ({
-      eventId: timeOrderedId(),
-      type: 'checkout.expired',
-      companyId: SALON,
-      payableId: payableRows[i % payables].id,
-      internalReferenceId: `history-${i % payables}`,
-      sequence: 1 + Math.floor(i / payables),
-      data: '{}',
-      // A few not fanned out yet: retention keeps those, however old.
-      fannedOut: i % 100 !== 0,
-      createdAt: at,
+    WebhookAttempt,
+    deliveries.map((delivery): Partial<WebhookAttempt> => ({
+      id: timeOrderedId(),
+      deliveryId: delivery.id,
+      endpointId,
+      eventId: delivery.eventId,
+      eventType: 'checkout.expired',
+      attemptedAt: delivery.createdAt,
+      statusCode: 200,
+      latencyMs: 12,
+      responseBody: 'ok',
     })),
   );
-  return { busyPayableRef };
 }
 
 async function seedCatalogs(dataSource: DataSource, companies: number): Promise<void> {
