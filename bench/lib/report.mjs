@@ -58,10 +58,11 @@ function table(runs) {
 /** @param {any} report */
 function ratio(report) {
   if (!report.ratio) return [];
-  const { throughput, p99 } = report.ratio;
+  const { throughput, p99, cpuPerRequest } = report.ratio;
   return [
     '',
-    `**Service vs reference, scenario (a): throughput ${fmt(throughput * 100, 0)} % of the reference, p99 ${fmt(p99, 2)} × the reference's** (median rounds).`,
+    `**Service vs reference, scenario (a): throughput ${fmt(throughput * 100, 0)} % of the reference, p99 ${fmt(p99, 2)} × the reference's** (median rounds); ` +
+      `CPU time per request ${fmt(cpuPerRequest, 2)} × the reference's (the figure least moved by other load: at equal CPU the service would serve ${fmt(100 / cpuPerRequest, 0)} % of the reference).`,
   ];
 }
 

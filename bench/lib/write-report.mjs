@@ -58,10 +58,7 @@ export function writeReport({
     },
     servicePeakRssMb: servicePeak,
     serviceVmHwmMb: after.serviceVmHwmMb,
-    ratio:
-      a && ref
-        ? { throughput: a.reqPerSec / ref.reqPerSec, p99: a.latencyMs.p99 / ref.latencyMs.p99 }
-        : null,
+    ratio: a && ref ? ratioOf(a, ref) : null,
     targets: evaluateTargets(runs, databases.kind, servicePeak),
     runs: runs.map(strip),
     unreportedRounds: otherRounds.map(strip),
@@ -79,6 +76,20 @@ export function writeReport({
       `bench: the service logged ${after.warnings.length} warning/error lines (see ${relative(ROOT, setup.logFile)})`,
     );
   console.log(`bench: wrote ${relative(ROOT, join(RESULTS, stamp))}.json and .md`);
+}
+
+/**
+ * Service vs reference in scenario (a). The CPU time per request is the figure least moved by
+ * other work on the machine: it does not count the time a process waits for a core.
+ * @param {import('./scenarios.mjs').ReportedRow} a
+ * @param {import('./scenarios.mjs').ReportedRow} ref
+ */
+function ratioOf(a, ref) {
+  return {
+    throughput: a.reqPerSec / ref.reqPerSec,
+    p99: a.latencyMs.p99 / ref.latencyMs.p99,
+    cpuPerRequest: a.serverCpuMsPerRequest / ref.serverCpuMsPerRequest,
+  };
 }
 
 /** The settings worth showing: the limits, the log level, the reconciliation interval. */
