@@ -28,21 +28,7 @@ export async function mysqlStore(url) {
     /** @type {any[]} */ ((await pool.execute(sql, args))[0])[0];
   const run = async (/** @type {string} */ sql, /** @type {any[]} */ args) =>
     /** @type {any} */ ((await pool.execute(sql, args))[0]).affectedRows;
-  /** @param {(c: import('mysql2/promise').PoolConnection) => Promise<boolean>} work */
-  const transaction = async (work) => {
-    const c = await pool.getConnection();
-    try {
-      await c.beginTransaction();
-      const result = await work(c);
-      await c.commit();
-      return result;
-    } catch (error) {
-      await c.rollback();
-      throw error;
-    } finally {
-      c.release();
-    }
-  };
+  const transaction = inTransaction(pool);
   return {
     apiKey: (hash) =>
       one('SELECT company_id FROM api_keys WHERE key_hash = ? AND active = 1', [hash]),
@@ -85,6 +71,28 @@ export async function mysqlStore(url) {
     fail: async (now, id) => void (await run(FAIL_CHECKOUT, [now, id])),
     release: async (payableId, token) => void (await run(RELEASE_PAYABLE, [payableId, token])),
     close: () => pool.end(),
+  };
+}
+
+/**
+ * Runs `work` on one pooled connection inside a transaction, rolled back when it throws.
+ * @param {import('mysql2/promise').Pool} pool
+ */
+function inTransaction(pool) {
+  /** @param {(c: import('mysql2/promise').PoolConnection) => Promise<boolean>} work */
+  return async (work) => {
+    const c = await pool.getConnection();
+    try {
+      await c.beginTransaction();
+      const result = await work(c);
+      await c.commit();
+      return result;
+    } catch (error) {
+      await c.rollback();
+      throw error;
+    } finally {
+      c.release();
+    }
   };
 }
 
