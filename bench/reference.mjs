@@ -8,9 +8,10 @@
 // PORT; forked by bench/lib/processes.mjs)
 import { createServer } from 'node:http';
 import { createCheckout, Problem } from './reference/create.mjs';
+import { withCachedSettings } from './reference/cached.mjs';
 import { openStore } from './reference/store.mjs';
 
-const store = await openStore(process.env.REFERENCE_DB ?? 'sqlite::memory:');
+const store = withCachedSettings(await openStore(process.env.REFERENCE_DB ?? 'sqlite::memory:'));
 const MAX_BODY = 100_000;
 
 /** @param {import('node:http').ServerResponse} res @param {number} status @param {unknown} body */

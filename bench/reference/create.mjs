@@ -1,9 +1,10 @@
 // @ts-check
 // The reference's create, the same work per request as the service: API key, company and prices
-// read from the database; the payable leased (a new one inserted with its lease and write-ahead
-// checkout row in one transaction); ONE Stripe create with an idempotency key; the row opened and
-// the lease released in one transaction; the 8-field answer. An existing payable whose lease is
-// free is re-leased, but its earlier sessions are not expired (scenario (a) never needs it).
+// read from the database (cached for 10 s, as the service does); the payable leased (a new one
+// inserted with its lease and write-ahead checkout row in one transaction); ONE Stripe create with
+// an idempotency key; the row opened and the lease released in one transaction; the 8-field
+// answer. An existing payable whose lease is free is re-leased, but its earlier sessions are not
+// expired (scenario (a) never needs it).
 import { createHash, randomUUID } from 'node:crypto';
 import { createSession } from './stripe.mjs';
 import { validate } from './validate.mjs';
