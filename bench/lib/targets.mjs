@@ -44,6 +44,15 @@ export function evaluateTargets(runs, kind, peakRssMb) {
       a.ok > 0 && a.stripeCalls === a.ok,
     ),
   );
+  const data = dataStatements(a);
+  targets.push(
+    target(
+      'SQL statements per new-payable checkout (BEGIN/COMMIT aside)',
+      fmt(data, 2),
+      '≤ 6',
+      data !== null && data <= 6,
+    ),
+  );
   targets.push(
     target(
       'errors (non-2xx) in scenario (a)',
@@ -53,6 +62,16 @@ export function evaluateTargets(runs, kind, peakRssMb) {
     ),
   );
   return targets;
+}
+
+/** The statements of a checkout that read or write rows: the transaction brackets left out. */
+function dataStatements(/** @type {Row} */ row) {
+  if (!row.sqlByKind || !row.ok) return null;
+  const brackets = ['BEGIN', 'COMMIT', 'START', 'ROLLBACK', 'SAVEPOINT', 'RELEASE'];
+  const data = Object.entries(row.sqlByKind)
+    .filter(([kind]) => !brackets.includes(kind))
+    .reduce((sum, [, n]) => sum + n, 0);
+  return data / row.ok;
 }
 
 /** @returns {Target} */
