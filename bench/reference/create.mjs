@@ -4,8 +4,9 @@
 // inserted with its lease and write-ahead checkout row in one transaction); ONE Stripe create with
 // an idempotency key; the row opened and the lease released in one transaction; the 8-field
 // answer. An existing payable whose lease is free is re-leased, but its earlier sessions are not
-// expired (scenario (a) never needs it).
+// expired (scenario (a) never needs it). Row ids are UUIDv7, as the service makes them.
 import { createHash, randomUUID } from 'node:crypto';
+import { idAt } from '../lib/history.mjs';
 import { createSession } from './stripe.mjs';
 import { validate } from './validate.mjs';
 
@@ -103,7 +104,7 @@ async function price(store, companyId, countryCode, articles) {
  * @param {string} uiMode
  */
 function writeAhead(company, body, cart, uiMode) {
-  const id = randomUUID();
+  const id = idAt(Date.now());
   const now = new Date();
   const expiresAt = new Date(now.getTime() + company.session_lifetime_minutes * 60_000);
   const metadata = {
@@ -162,7 +163,7 @@ async function leaseWithWriteAhead(store, companyId, reference, checkout) {
   const now = new Date();
   const token = randomUUID();
   const lockedUntil = sqlDate(new Date(now.getTime() + LEASE_MS));
-  const payableId = randomUUID();
+  const payableId = idAt(Date.now());
   checkout.row[1] = payableId;
   const payable = [payableId, companyId, reference, token, lockedUntil, sqlDate(now), sqlDate(now)];
   if (await store.createLeased(payable, checkout.row)) return { payableId, token, released: false };
