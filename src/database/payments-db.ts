@@ -31,7 +31,11 @@ interface SqliteConnection {
 }
 /** What `preparedSql()` uses of a mysql2 connection (TypeORM's query runner holds one). */
 interface MysqlConnection {
-  promise(): { execute(query: string, parameters: unknown[]): Promise<[unknown, unknown]> };
+  execute(
+    query: string,
+    parameters: unknown[],
+    callback: (error: Error | null, result: unknown) => void,
+  ): void;
 }
 
 /** Distinct statement texts kept prepared; the module has a few dozen. */
@@ -119,7 +123,12 @@ export class PaymentsDb {
     const logger = this.dataSource.logger;
     logger.logQuery(query, bound);
     try {
-      const [raw] = await connection.promise().execute(query, bound);
+      // The callback form: mysql2's promise wrapper captures a stack trace on every call.
+      const raw = await new Promise<unknown>((resolve, reject) =>
+        connection.execute(query, bound, (error, result) =>
+          error ? reject(error) : resolve(result),
+        ),
+      );
       if (Array.isArray(raw)) return { rows: raw as Row[], affected: 0 };
       return { rows: [], affected: (raw as { affectedRows?: number }).affectedRows ?? 0 };
     } catch (error) {
