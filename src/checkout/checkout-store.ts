@@ -104,7 +104,7 @@ export class CheckoutStore {
     const now = new Date();
     Object.assign(checkout, { payableId, createdAt: now, updatedAt: now });
     // One prepared statement on the hot path; every column is set, nothing is read back.
-    await this.db.sql(manager, this.insertCheckout, [
+    await this.db.preparedSql(manager, this.insertCheckout, [
       checkout.id,
       checkout.payableId,
       checkout.companyId,
@@ -157,7 +157,7 @@ export class CheckoutStore {
   /** A write-ahead row whose session exists: it is the payable's open checkout now. */
   async markOpen(manager: EntityManager, checkout: Checkout, session: CheckoutSession) {
     const updatedAt = new Date();
-    const { affected } = await this.db.sql(
+    const { affected } = await this.db.preparedSql(
       manager,
       // The create's parameters were kept only to replay it: the session is known now.
       `UPDATE ${this.checkouts} SET state = 'open', stripe_session_id = ?, payment_status = ?, url = ?, ` +

@@ -60,7 +60,7 @@ export class PayableLeaseService {
     const token = randomUUID();
     try {
       await this.db.transaction(async (manager) => {
-        await this.db.sql(
+        await this.db.preparedSql(
           manager,
           `INSERT INTO ${this.payables} (id, company_id, internal_reference_id, lock_token, locked_until, created_at, updated_at) ` +
             `VALUES (?, ?, ?, ?, ${this.db.nowPlus(this.leaseMs)}, ?, ?)`,
@@ -132,7 +132,7 @@ export class PayableLeaseService {
   }
 
   private async releaseWith(manager: EntityManager, lease: PayableLease): Promise<number> {
-    const { affected } = await this.db.sql(
+    const { affected } = await this.db.preparedSql(
       manager,
       `UPDATE ${this.payables} SET lock_token = NULL, locked_until = NULL WHERE id = ? AND lock_token = ?`,
       [lease.payableId, lease.token],
@@ -141,7 +141,7 @@ export class PayableLeaseService {
   }
 
   private async touch(manager: EntityManager, lease: PayableLease): Promise<void> {
-    const { affected } = await this.db.sql(
+    const { affected } = await this.db.preparedSql(
       manager,
       `UPDATE ${this.payables} SET locked_until = ${this.db.nowPlus(this.leaseMs)} WHERE id = ? AND lock_token = ?`,
       [lease.payableId, lease.token],

@@ -1,7 +1,13 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { AsyncLocalStorage } from 'node:async_hooks';
-import type { DataSource, EntityManager, EntityTarget, ObjectLiteral } from 'typeorm';
+import {
+  QueryFailedError,
+  type DataSource,
+  type EntityManager,
+  type EntityTarget,
+  type ObjectLiteral,
+} from 'typeorm';
 import { retryOnTransientDbError } from '../common/transient-db-error.js';
 
 export type DbKind = 'mysql' | 'sqlite';
@@ -13,6 +19,27 @@ export interface SqlResult<Row> {
   rows: Row[];
   affected: number;
 }
+
+/** What `sql()` uses of a better-sqlite3 prepared statement. */
+interface SqliteStatement {
+  readonly reader: boolean;
+  all(...parameters: unknown[]): unknown[];
+  run(...parameters: unknown[]): { changes: number };
+}
+interface SqliteConnection {
+  prepare(query: string): SqliteStatement;
+}
+/** What `preparedSql()` uses of a mysql2 connection (TypeORM's query runner holds one). */
+interface MysqlConnection {
+  execute(
+    query: string,
+    parameters: unknown[],
+    callback: (error: Error | null, result: unknown) => void,
+  ): void;
+}
+
+/** Distinct statement texts kept prepared; the module has a few dozen. */
+const MAX_PREPARED = 500;
 
 /**
  * The module's one door to its database. It exists for three reasons:
@@ -27,6 +54,8 @@ export interface SqlResult<Row> {
 export class PaymentsDb {
   readonly kind: DbKind;
   private readonly exclusive: Exclusive | undefined;
+  private readonly prepared = new Map<string, SqliteStatement>();
+  private preparedOn: SqliteConnection | undefined;
 
   constructor(@InjectDataSource() readonly dataSource: DataSource) {
     this.kind =
@@ -60,6 +89,8 @@ export class PaymentsDb {
     query: string,
     parameters: unknown[] = [],
   ): Promise<SqlResult<Row>> {
+    if (this.dataSource.options.type === 'better-sqlite3')
+      return this.sqliteStatement<Row>(query, parameters.map(bindable));
     const runner = manager.queryRunner ?? this.dataSource.createQueryRunner();
     try {
       const result = (await runner.query(query, parameters.map(bindable), true)) as {
@@ -70,6 +101,75 @@ export class PaymentsDb {
     } finally {
       if (!manager.queryRunner) await runner.release();
     }
+  }
+
+  /**
+   * `sql()` for the few statements of the hot paths (the create's inserts and updates): on MariaDB
+   * a server-side prepared statement (mysql2 `execute`, cached per connection) on the query
+   * runner's connection, instead of a text query escaped by the client and parsed by the server
+   * every time. On SQLite every statement is prepared already. Parameters must be strings, numbers
+   * or null after `bindable` (never a LIMIT, which a prepared statement cannot take as a double).
+   */
+  async preparedSql<Row = Record<string, unknown>>(
+    manager: EntityManager,
+    query: string,
+    parameters: unknown[],
+  ): Promise<SqlResult<Row>> {
+    if (this.kind !== 'mysql' || !manager.queryRunner)
+      return this.sql<Row>(manager, query, parameters);
+    const bound = parameters.map(bindable);
+    const runner = manager.queryRunner as unknown as { connect(): Promise<MysqlConnection> };
+    const connection = await runner.connect();
+    const logger = this.dataSource.logger;
+    logger.logQuery(query, bound);
+    try {
+      // The callback form: mysql2's promise wrapper captures a stack trace on every call.
+      const raw = await new Promise<unknown>((resolve, reject) =>
+        connection.execute(query, bound, (error, result) =>
+          error ? reject(error) : resolve(result),
+        ),
+      );
+      if (Array.isArray(raw)) return { rows: raw as Row[], affected: 0 };
+      return { rows: [], affected: (raw as { affectedRows?: number }).affectedRows ?? 0 };
+    } catch (error) {
+      logger.logQueryError(error as Error, query, bound);
+      throw new QueryFailedError(query, bound, error as Error);
+    }
+  }
+
+  /**
+   * SQLite: the statement prepared once and run on the driver's one connection, without a query
+   * runner per statement. Every unit of work runs alone there (`Exclusive`), so the statement
+   * lands in the transaction of the unit that runs it, exactly as through its query runner. Logged
+   * and wrapped in `QueryFailedError` as TypeORM does, so counters and error checks see no change.
+   */
+  private sqliteStatement<Row>(query: string, parameters: unknown[]): SqlResult<Row> {
+    const logger = this.dataSource.logger;
+    logger.logQuery(query, parameters);
+    try {
+      const statement = this.preparedStatement(query);
+      if (statement.reader) return { rows: statement.all(...parameters) as Row[], affected: 0 };
+      return { rows: [], affected: statement.run(...parameters).changes };
+    } catch (error) {
+      logger.logQueryError(error as Error, query, parameters);
+      throw new QueryFailedError(query, parameters, error as Error);
+    }
+  }
+
+  private preparedStatement(query: string): SqliteStatement {
+    const driver = this.dataSource.driver as unknown as { databaseConnection: SqliteConnection };
+    const connection = driver.databaseConnection;
+    // A DataSource initialized again has a new connection: the old statements are dead.
+    if (connection !== this.preparedOn) {
+      this.prepared.clear();
+      this.preparedOn = connection;
+    }
+    let statement = this.prepared.get(query);
+    if (!statement) {
+      statement = connection.prepare(query);
+      if (this.prepared.size < MAX_PREPARED) this.prepared.set(query, statement);
+    }
+    return statement;
   }
 
   /** The table of an entity as the host's DataSource names it (prefix included), quoted. */
