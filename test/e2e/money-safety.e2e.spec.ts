@@ -93,7 +93,11 @@ describe(`money safety: one payable session at a time (${TEST_DB})`, () => {
     expect(second.status).toBe(200);
     expect(mostOpen).toBe(1);
     expect(handedOut.length).toBeGreaterThan(0);
-    for (const answer of handedOut) expect(answer.openWhenAnswered).toEqual([answer.sessionId]);
+    // No other session could be paid when one was handed out. (The one handed out may have been
+    // ended by the re-create's expire by the time its answer arrives: it was the only one.)
+    for (const answer of handedOut) {
+      expect(answer.openWhenAnswered.filter((id) => id !== answer.sessionId)).toEqual([]);
+    }
     expect(openAtStripe(ref)).toEqual([second.body.SessionId]);
     expect(stripeStatus(first.body.SessionId)).toBe('expired');
     expect((await current(ref).expect(200)).body).toMatchObject({
