@@ -2,6 +2,8 @@ import type { Browser } from 'playwright-core';
 import { chromiumAvailable, launchChromium } from '../support/browser.js';
 import { SALON, salonCheckout, startTestApp, type TestApp } from '../support/test-app.js';
 import { TEST_DB } from '../support/test-database.js';
+import { waitUntil } from '../support/wait-until.js';
+import { startWebhookReceiver, type WebhookReceiver } from '../support/webhook-receiver.js';
 
 const describeInBrowser = chromiumAvailable ? describe : describe.skip;
 
@@ -16,6 +18,25 @@ describeInBrowser(`paying a hosted checkout in Chromium (${TEST_DB})`, () => {
     await browser?.close();
     await t?.close();
   });
+
+  const create = (body: Record<string, unknown>) =>
+    t.http.post('/payment/stripe/v1/checkout').set('x-api-key', 'demo-api-key').send(body);
+
+  /** A booking system's receiver behind a registered endpoint, verifying with standardwebhooks. */
+  async function bookingSystem(): Promise<WebhookReceiver> {
+    const secrets: string[] = [];
+    const receiver = await startWebhookReceiver({
+      secrets: () => secrets,
+      answer: () => ({ status: 200 }),
+    });
+    const endpoint = await t.http
+      .post('/webhook/endpoints')
+      .set('x-api-key', 'demo-api-key')
+      .send({ CompanyId: SALON, Url: `${receiver.url}/payments`, EventTypes: ['*'] })
+      .expect(200);
+    secrets.push(endpoint.body.Secret as string);
+    return receiver;
+  }
 
   it('create → open Url → Pay → confirmation page → GET shows complete → re-create is 409', async () => {
     const body = salonCheckout({ ConfirmationUrl: `${t.url}/health?paid=1` });
@@ -45,4 +66,44 @@ describeInBrowser(`paying a hosted checkout in Chromium (${TEST_DB})`, () => {
       .expect(409);
     expect(again.body.ResponseStatus.ErrorCode).toBe('AlreadyPaid');
   }, 30_000);
+
+  it('the booking system hears it: re-created → invalidated; paid in the browser → paid with its amount; timed out → timeout', async () => {
+    const receiver = await bookingSystem();
+    try {
+      const booking = salonCheckout({ ConfirmationUrl: `${t.url}/health?paid=1` });
+      const first = (await create(booking).expect(200)).body;
+      const second = (await create(booking).expect(200)).body;
+
+      const page = await browser.newPage();
+      await page.goto(second.Url);
+      await page.getByRole('button', { name: 'Pay' }).click();
+      await page.waitForURL(/\/health\?paid=1/);
+
+      const abandoned = salonCheckout();
+      const lapsed = (await create(abandoned).expect(200)).body;
+      await t.emulator.expire(lapsed.SessionId);
+
+      await waitUntil(() => receiver.effects.size === 3, 'three events at the booking system');
+      const heard = receiver.requests
+        .filter((r) => r.event && r.verifiedWith.length > 0)
+        .map((r) => r.event!);
+      const paidAtStripe = t.emulator.sessions().find((s) => s.id === second.SessionId)!;
+      expect(paidAtStripe.amount_total).toBeGreaterThan(0);
+      expect(
+        heard.map((e) => [e.Type, e.InternalReferenceId, e.Data.SessionId, e.Data.Reason]).sort(),
+      ).toEqual(
+        [
+          ['checkout.expired', booking.InternalReferenceId, first.SessionId, 'invalidated'],
+          ['payable.paid', booking.InternalReferenceId, second.SessionId, null],
+          ['checkout.expired', abandoned.InternalReferenceId, lapsed.SessionId, 'timeout'],
+        ].sort(),
+      );
+      expect(heard.find((e) => e.Type === 'payable.paid')!.Data).toMatchObject({
+        AmountTotal: paidAtStripe.amount_total,
+        Currency: 'SEK',
+      });
+    } finally {
+      await receiver.close();
+    }
+  }, 60_000);
 });
