@@ -38,7 +38,7 @@ describe('configuration', () => {
 
   it('reads the webhook retry schedule, timeout and poll interval', () => {
     expect(loadConfig({}).webhooks).toEqual({
-      retryScheduleMs: [0, 5000, 300000, 1800000, 7200000, 18000000, 36000000, 36000000],
+      retryScheduleMs: [0, 5000, 300000, 1800000, 7200000, 18000000, ...Array(7).fill(36000000)],
       timeoutMs: 15000,
       pollIntervalMs: 1000,
     });

@@ -10,7 +10,13 @@ async function main(): Promise<void> {
   await ensureDatabaseExists(config.database);
   const app = await NestFactory.createApplicationContext(
     AppModule.forConfig(
-      { ...config, reconcileIntervalMs: 0, retention: { ...config.retention, intervalMs: 0 } },
+      {
+        ...config,
+        reconcileIntervalMs: 0,
+        retention: { ...config.retention, intervalMs: 0 },
+        // Delivery stays with the service, whose handlers this context may not have.
+        webhooks: { ...config.webhooks, pollIntervalMs: 0 },
+      },
       {
         // Without a key this talks to the emulator `npm start` runs (development only).
         secretKey: config.stripe.secretKey ?? 'sk_test_emulator',

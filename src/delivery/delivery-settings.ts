@@ -22,12 +22,17 @@ export function deliverySettings(options: PaymentsModuleOptions): DeliverySettin
   const timeoutMs = webhooks.timeoutMs ?? 15_000;
   const retryScheduleMs = webhooks.retryScheduleMs ?? DEFAULT_RETRY_SCHEDULE_MS;
   if (retryScheduleMs.length === 0) throw new Error('webhooks.retryScheduleMs: at least one delay');
+  const claimMs = webhooks.claimMs ?? timeoutMs + 5_000;
+  // Renewed every third of it (every 100 ms at least) while the delivery runs: a claim shorter
+  // than three renewals could run out under a live holder.
+  if (!Number.isInteger(claimMs) || claimMs < 300)
+    throw new Error('webhooks.claimMs: an integer of at least 300 (ms)');
   return {
     retryScheduleMs,
     timeoutMs,
     pollIntervalMs: webhooks.pollIntervalMs ?? 1000,
     concurrency: Math.max(1, webhooks.concurrency ?? 10),
-    claimMs: webhooks.claimMs ?? timeoutMs + 5_000,
+    claimMs,
     production: options.production ?? false,
   };
 }

@@ -48,6 +48,25 @@ export class DeliveryStore {
     this.endpoints = db.table(WebhookEndpointRecord);
   }
 
+  /**
+   * A pending delivery of the event to the subscriber, due in `dueInMs`, unless there is one
+   * already (fan-out and a resend may both plan it): true when this call added it.
+   */
+  async addPending(
+    m: EntityManager,
+    event: { position: number; eventId: string },
+    subscriber: string,
+    dueInMs: number,
+  ): Promise<boolean> {
+    const insert = this.db.kind === 'mysql' ? 'INSERT IGNORE' : 'INSERT OR IGNORE';
+    const { affected } = await this.db.sql(
+      m,
+      `${insert} INTO ${this.deliveries} (id, event_position, event_id, subscriber, state, attempts, next_attempt_at, created_at) VALUES (?, ?, ?, ?, 'pending', 0, ${this.db.nowPlus(dueInMs)}, ${this.db.now()})`,
+      [timeOrderedId(), event.position, event.eventId, subscriber],
+    );
+    return affected === 1;
+  }
+
   /** Up to `max` due deliveries, each now this instance's for `claimMs`. */
   async claimDue(max: number, claimMs: number): Promise<Claim[]> {
     const claimable = `state = 'pending' AND next_attempt_at <= ${this.db.now()} AND (claimed_until IS NULL OR claimed_until <= ${this.db.now()})`;
@@ -81,7 +100,16 @@ export class DeliveryStore {
       if (!delivery) return undefined;
       const event = await m
         .getRepository(OutboxEvent)
-        .findOneByOrFail({ position: delivery.eventPosition });
+        .findOneBy({ position: delivery.eventPosition });
+      if (!event) {
+        // Pruned by retention (its deliveries were settled then): nothing left to send.
+        await this.db.sql(
+          m,
+          `UPDATE ${this.deliveries} SET state = 'failed', claim_token = NULL, claimed_until = NULL WHERE id = ? AND claim_token = ?`,
+          [claim.deliveryId, claim.token],
+        );
+        return undefined;
+      }
       return { ...claim, subscriber: delivery.subscriber, attempts: delivery.attempts, event };
     });
   }

@@ -55,7 +55,9 @@ export class DeliveryWorker implements OnApplicationBootstrap, OnModuleDestroy {
     if (this.ticking || this.stopping) return;
     this.ticking = true;
     try {
-      await this.fanOut.fanOut();
+      await this.fanOut.fanOut().catch((error: unknown) => {
+        this.logger.warn(`Planning event deliveries failed: ${message(error)}`);
+      });
       const room = this.settings.concurrency - this.inFlight.size;
       if (room <= 0) return;
       for (const claim of await this.store.claimDue(room, this.settings.claimMs)) {

@@ -1,8 +1,8 @@
-import { Inject, Injectable } from '@nestjs/common';
+import { Inject, Injectable, Logger } from '@nestjs/common';
 import type { EntityManager } from 'typeorm';
-import { timeOrderedId } from '../common/time-ordered-id.js';
 import { PaymentsDb } from '../database/payments-db.js';
-import { EventDelivery, OutboxEvent, WebhookEndpointRecord } from '../entities/index.js';
+import { OutboxEvent, WebhookEndpointRecord } from '../entities/index.js';
+import { DeliveryStore } from './delivery-store.js';
 import { DELIVERY_SETTINGS } from './delivery-tokens.js';
 import type { DeliverySettings } from './delivery-settings.js';
 import { subscribedTo } from './on-payment-event.decorator.js';
@@ -22,17 +22,17 @@ interface PendingEvent {
  */
 @Injectable()
 export class EventFanOut {
+  private readonly logger = new Logger('Payments');
   private readonly events: string;
-  private readonly deliveries: string;
   private readonly endpoints: string;
 
   constructor(
     private readonly db: PaymentsDb,
+    private readonly store: DeliveryStore,
     private readonly handlers: PaymentEventHandlers,
     @Inject(DELIVERY_SETTINGS) private readonly settings: DeliverySettings,
   ) {
     this.events = db.table(OutboxEvent);
-    this.deliveries = db.table(EventDelivery);
     this.endpoints = db.table(WebhookEndpointRecord);
   }
 
@@ -47,7 +47,14 @@ export class EventFanOut {
     );
     let planned = 0;
     for (const event of rows) {
-      if (await this.db.transaction((m) => this.plan(m, event))) planned++;
+      try {
+        if (await this.db.transaction((m) => this.plan(m, event))) planned++;
+      } catch (error) {
+        // Tried again next round; the events after it are planned meanwhile.
+        this.logger.warn(
+          `Planning the deliveries of event ${event.event_id} failed: ${String(error)}`,
+        );
+      }
     }
     return planned;
   }
@@ -59,12 +66,9 @@ export class EventFanOut {
       [event.position],
     );
     if (affected !== 1) return false;
+    const planned = { position: event.position, eventId: event.event_id };
     for (const subscriber of await this.subscribers(m, event)) {
-      await this.db.sql(
-        m,
-        `INSERT INTO ${this.deliveries} (id, event_position, event_id, subscriber, state, attempts, next_attempt_at, created_at) VALUES (?, ?, ?, ?, 'pending', 0, ${this.db.nowPlus(this.settings.retryScheduleMs[0])}, ${this.db.now()})`,
-        [timeOrderedId(), event.position, event.event_id, subscriber],
-      );
+      await this.store.addPending(m, planned, subscriber, this.settings.retryScheduleMs[0]);
     }
     return true;
   }

@@ -1,7 +1,21 @@
-/** Now, 5 s, 5 min, 30 min, 2 h, 5 h, 10 h, 10 h: eight attempts over about 28 hours. */
+const HOUR_MS = 3_600_000;
+
+/**
+ * Now, 5 s, 5 min, 30 min, 2 h, 5 h, then every 10 h: thirteen attempts over three days and a
+ * bit (about 77.6 h), so a receiver down for a long weekend still gets everything.
+ */
 export const DEFAULT_RETRY_SCHEDULE_MS: readonly number[] = [
-  0, 5_000, 300_000, 1_800_000, 7_200_000, 18_000_000, 36_000_000, 36_000_000,
+  0,
+  5_000,
+  300_000,
+  1_800_000,
+  2 * HOUR_MS,
+  5 * HOUR_MS,
+  ...Array<number>(7).fill(10 * HOUR_MS),
 ];
+
+/** A receiver's `Retry-After` is honoured up to this: a day. */
+export const MAX_RETRY_AFTER_MS = 24 * HOUR_MS;
 
 /** Up to this share of a delay is added at random, so failed deliveries do not retry in step. */
 export const JITTER = 0.1;
@@ -35,15 +49,17 @@ export function retryDelay(
   return Math.round(Math.max(scheduled, retryAfterMs ?? 0));
 }
 
-/** A `Retry-After` header (seconds, or an HTTP date) in ms from `now`; undefined when absent or bad. */
+/**
+ * A `Retry-After` header (seconds, or an HTTP date) in ms from `now`, at most a day; undefined
+ * when absent or bad.
+ */
 export function parseRetryAfter(
   header: string | null | undefined,
   now: number,
 ): number | undefined {
   const value = header?.trim();
   if (!value) return undefined;
-  if (/^\d+$/.test(value)) return Number(value) * 1000;
-  const date = Date.parse(value);
-  if (Number.isNaN(date)) return undefined;
-  return Math.max(0, date - now);
+  const ms = /^\d+$/.test(value) ? Number(value) * 1000 : Date.parse(value) - now;
+  if (Number.isNaN(ms)) return undefined;
+  return Math.min(MAX_RETRY_AFTER_MS, Math.max(0, ms));
 }

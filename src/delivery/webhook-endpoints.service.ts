@@ -10,6 +10,7 @@ import {
   WebhookEndpointRecord,
 } from '../entities/index.js';
 import { PaymentsException } from '../errors/payments.exception.js';
+import { DeliveryStore } from './delivery-store.js';
 import { DELIVERY_SETTINGS } from './delivery-tokens.js';
 import { PREVIOUS_SECRET_MS, type DeliverySettings } from './delivery-settings.js';
 import type {
@@ -45,6 +46,7 @@ export class WebhookEndpointsService {
   constructor(
     private readonly db: PaymentsDb,
     private readonly companies: CompanyService,
+    private readonly store: DeliveryStore,
     @Inject(DELIVERY_SETTINGS) private readonly settings: DeliverySettings,
   ) {
     this.endpoints = db.table(WebhookEndpointRecord);
@@ -171,18 +173,13 @@ export class WebhookEndpointsService {
       );
     }
     await this.db.transaction(async (m) => {
-      const { affected } = await this.db.sql(
+      if (await this.store.addPending(m, event, record.id, 0)) return;
+      await this.db.sql(
         m,
         // An attempt in flight keeps its claim (one at a time per event and endpoint) and is
         // followed by the resend once it is recorded.
         `UPDATE ${this.deliveries} SET state = 'pending', attempts = 0, next_attempt_at = ${this.db.now()}, resend_requested = CASE WHEN claimed_until > ${this.db.now()} THEN 1 ELSE 0 END WHERE event_id = ? AND subscriber = ?`,
         [event.eventId, record.id],
-      );
-      if (affected === 1) return;
-      await this.db.sql(
-        m,
-        `INSERT INTO ${this.deliveries} (id, event_position, event_id, subscriber, state, attempts, next_attempt_at, created_at) VALUES (?, ?, ?, ?, 'pending', 0, ${this.db.now()}, ${this.db.now()})`,
-        [timeOrderedId(), event.position, event.eventId, record.id],
       );
     });
     return { Queued: 1 };
