@@ -50,6 +50,26 @@ export function isPrivateHost(hostname: string): boolean {
   return false;
 }
 
+/**
+ * Whether a literal IP address, as a resolver gives it (`10.0.0.1`, `::1`, `fe80::1%eth0`), is
+ * not public unicast, by the same rules as `isPrivateHost`. Text that is no IP address is judged
+ * private: what cannot be checked is not connected to.
+ */
+export function isPrivateIp(address: string): boolean {
+  const v4 = parseIpv4(address);
+  if (v4) return isPrivateV4(v4);
+  const v6 = parseIpv6(address);
+  return v6 ? isPrivateV6(v6) : true;
+}
+
+/** Whether a literal IP address is this host's loopback: 127.0.0.0/8 or `::1`. */
+export function isLoopbackIp(address: string): boolean {
+  const v4 = parseIpv4(address);
+  if (v4) return v4[0] === 127;
+  const v6 = parseIpv6(address);
+  return !!v6 && v6.slice(0, 7).every((group) => group === 0) && v6[7] === 1;
+}
+
 function isPrivateV4(address: Ipv4): boolean {
   const value = toUint32(address);
   return PRIVATE_V4.some(([base, prefix]) => sameBlock(value, toUint32(base), prefix));
