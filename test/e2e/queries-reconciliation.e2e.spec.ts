@@ -1,6 +1,3 @@
-import { randomUUID } from 'node:crypto';
-import Stripe from 'stripe';
-import { buildSessionParams } from '../../src/checkout/session-params.js';
 import { Checkout, Payable } from '../../src/index.js';
 import { ReconciliationService } from '../../src/reconciliation/reconciliation.service.js';
 import {
@@ -11,6 +8,7 @@ import {
   startTestApp,
   type TestApp,
 } from '../support/test-app.js';
+import { emulatorStripe, insertCreatingWithSession } from '../support/stuck-checkout.js';
 import { TEST_DB } from '../support/test-database.js';
 
 describe(`queries and reconciliation (${TEST_DB})`, () => {
@@ -141,59 +139,8 @@ describe(`queries and reconciliation (${TEST_DB})`, () => {
     // Simulate the crash: the write-ahead row exists and Stripe created the session, but the
     // process died before storing Stripe's answer.
     const ref = `crash-${Date.now()}`;
-    const now = new Date();
-    const payableId = randomUUID();
-    const checkoutId = randomUUID();
-    const params = buildSessionParams({
-      checkoutId,
-      companyId: SALON,
-      internalReferenceId: ref,
-      uiMode: 'hosted',
-      currency: 'sek',
-      lineItems: [
-        {
-          articleId: 1,
-          articleTypeId: 1,
-          name: 'Haircut 45 min',
-          quantity: 1,
-          unitAmount: 45000,
-          vatBasisPoints: 2500,
-        },
-      ],
-      expiresAt: new Date(now.getTime() + 3600_000),
-    });
-    await t.dataSource.getRepository(Payable).insert({
-      id: payableId,
-      companyId: SALON,
-      internalReferenceId: ref,
-      createdAt: now,
-      updatedAt: now,
-    });
-    await t.dataSource.getRepository(Checkout).insert({
-      id: checkoutId,
-      payableId,
-      companyId: SALON,
-      state: 'creating',
-      uiMode: 'hosted',
-      stripeAccountId: SALON_ACCOUNT,
-      amountTotal: 45000,
-      currency: 'sek',
-      lineItems: [],
-      stripeRequest: JSON.stringify(params),
-      idempotencyKey: `checkout-${checkoutId}`,
-      expiresAt: new Date(now.getTime() + 3600_000),
-      createdAt: now,
-      updatedAt: now,
-    });
-    const stripe = new Stripe('sk_test_crash', {
-      host: '127.0.0.1',
-      port: new URL(t.emulator.url).port,
-      protocol: 'http',
-    });
-    const created = await stripe.checkout.sessions.create(params, {
-      stripeAccount: SALON_ACCOUNT,
-      idempotencyKey: `checkout-${checkoutId}`,
-    });
+    const { checkoutId, sessionId } = await insertCreatingWithSession(t, emulatorStripe(t), ref);
+    const created = { id: sessionId };
 
     // Two instances reconciling at once: one of them replays the create (under the payable's
     // lease), the other finds it linked already.

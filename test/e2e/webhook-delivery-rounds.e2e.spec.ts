@@ -1,5 +1,6 @@
-import { DeliveryWorker, OutboxEvent, Payable } from '../../src/index.js';
-import { SALON, salonCheckout, startTestApp, type TestApp } from '../support/test-app.js';
+import { DeliveryWorker, OutboxEvent } from '../../src/index.js';
+import { paidPayableEvent } from '../support/paid-event.js';
+import { SALON, startTestApp, type TestApp } from '../support/test-app.js';
 import { TEST_DB } from '../support/test-database.js';
 import { waitUntil } from '../support/wait-until.js';
 import { startWebhookReceiver, type WebhookReceiver } from '../support/webhook-receiver.js';
@@ -34,26 +35,7 @@ describe(`event delivery rounds (${TEST_DB})`, () => {
   });
 
   /** A paid payable's `payable.paid` event, not planned yet (no delivery round has run). */
-  async function paidEvent(): Promise<OutboxEvent> {
-    const body = salonCheckout();
-    const res = await t.http
-      .post('/payment/stripe/v1/checkout')
-      .set('x-api-key', KEY)
-      .send(body)
-      .expect(200);
-    await t.emulator.pay(res.body.SessionId as string);
-    return waitUntil(async () => {
-      const payable = await t.dataSource
-        .getRepository(Payable)
-        .findOneBy({ internalReferenceId: body.InternalReferenceId as string });
-      if (!payable) return undefined;
-      const row = await t.dataSource
-        .getRepository(OutboxEvent)
-        .findOneBy({ payableId: payable.id, type: 'payable.paid' });
-      return row ?? undefined;
-    }, 'the payable.paid event');
-  }
-
+  const paidEvent = () => paidPayableEvent(t, KEY);
   const round = () => t.app.get(DeliveryWorker).tick();
   const effectsOf = (eventId: string) => receiver.effects.get(eventId) ?? 0;
 

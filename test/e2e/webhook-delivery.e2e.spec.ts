@@ -1,5 +1,6 @@
-import { Checkout, OutboxEvent, Payable, WebhookEndpointRecord } from '../../src/index.js';
+import { Checkout, OutboxEvent, WebhookEndpointRecord } from '../../src/index.js';
 import { SALON, salonCheckout, startTestApp, type TestApp } from '../support/test-app.js';
+import { paidPayableEvent } from '../support/paid-event.js';
 import { TEST_DB } from '../support/test-database.js';
 import { waitUntil } from '../support/wait-until.js';
 import {
@@ -45,25 +46,8 @@ describe(`webhook delivery to a receiver on loopback (${TEST_DB})`, () => {
 
   /** A payable paid at the emulator; resolves with its `payable.paid` event's Id. */
   async function paidPayable(): Promise<{ ref: string; eventId: string }> {
-    const body = salonCheckout();
-    const res = await t.http
-      .post('/payment/stripe/v1/checkout')
-      .set('x-api-key', KEY)
-      .send(body)
-      .expect(200);
-    await t.emulator.pay(res.body.SessionId as string);
-    const ref = body.InternalReferenceId as string;
-    const event = await waitUntil(async () => {
-      const payable = await t.dataSource
-        .getRepository(Payable)
-        .findOneBy({ internalReferenceId: ref });
-      if (!payable) return undefined;
-      const row = await t.dataSource
-        .getRepository(OutboxEvent)
-        .findOneBy({ payableId: payable.id, type: 'payable.paid' });
-      return row ?? undefined;
-    }, 'the payable.paid event');
-    return { ref, eventId: event.eventId };
+    const event = await paidPayableEvent(t, KEY);
+    return { ref: event.internalReferenceId, eventId: event.eventId };
   }
 
   /** The service has recorded the outcome (the receiver answering is not enough to read the log). */

@@ -1,5 +1,6 @@
-import { OutboxEvent, Payable, WebhookEndpointRecord } from '../../src/index.js';
+import { OutboxEvent, WebhookEndpointRecord } from '../../src/index.js';
 import { CLINIC, SALON, salonCheckout, startTestApp, type TestApp } from '../support/test-app.js';
+import { paidPayableEvent } from '../support/paid-event.js';
 import { TEST_DB } from '../support/test-database.js';
 import { waitUntil } from '../support/wait-until.js';
 import { startWebhookReceiver, type WebhookReceiver } from '../support/webhook-receiver.js';
@@ -256,26 +257,7 @@ describe(`the webhook endpoints API (${TEST_DB})`, () => {
     });
     afterAll(() => receiver.close());
 
-    const paidEvent = async () => {
-      const body = salonCheckout();
-      const res = await t.http
-        .post('/payment/stripe/v1/checkout')
-        .set('x-api-key', SALON_KEY)
-        .send(body)
-        .expect(200);
-      await t.emulator.pay(res.body.SessionId as string);
-      return waitUntil(async () => {
-        const payable = await t.dataSource
-          .getRepository(Payable)
-          .findOneBy({ internalReferenceId: body.InternalReferenceId as string });
-        if (!payable) return undefined;
-        return (
-          (await t.dataSource
-            .getRepository(OutboxEvent)
-            .findOneBy({ payableId: payable.id, type: 'payable.paid' })) ?? undefined
-        );
-      }, 'the payable.paid event');
-    };
+    const paidEvent = () => paidPayableEvent(t, SALON_KEY);
     const stateOf = async (eventId: string, endpointId: string) => {
       const [row] = await t.dataSource.query(
         'SELECT state FROM payments_event_deliveries WHERE event_id = ? AND subscriber = ?',
