@@ -3,7 +3,7 @@
 // The built standalone service (app/dist/main.js) as a tracked child process: started with the
 // environment the caller gives, ready once it logs the URL it listens on, its output kept.
 import { spawn } from 'node:child_process';
-import { appendFileSync } from 'node:fs';
+import { appendFileSync, readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { track } from './child-processes.mjs';
@@ -11,6 +11,18 @@ import { track } from './child-processes.mjs';
 const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..');
 const LISTENING = /Payments service listening on (http:\/\/[^\s/]+)/;
 const KEPT_CHUNKS = 5000;
+
+/**
+ * Node's flags from `npm run start:prod` (e.g. the young generation's size), so that what the
+ * bench and the load test run is what ships.
+ * @returns {string[]}
+ */
+function shippedNodeFlags() {
+  const pkg = JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8'));
+  const command = /^node (.*)app\/dist\/main\.js$/.exec(pkg.scripts['start:prod']);
+  if (!command) throw new Error('package.json start:prod is not "node [flags] app/dist/main.js"');
+  return command[1].split(' ').filter(Boolean);
+}
 
 /**
  * @typedef {object} ServiceProcess
@@ -40,11 +52,15 @@ export async function startServiceProcess({
   startTimeoutMs = 60_000,
 }) {
   const child = track(
-    spawn(process.execPath, [...nodeArgs, join(ROOT, 'app', 'dist', 'main.js')], {
-      cwd: ROOT,
-      env,
-      stdio: ['ignore', 'pipe', 'pipe'],
-    }),
+    spawn(
+      process.execPath,
+      [...shippedNodeFlags(), ...nodeArgs, join(ROOT, 'app', 'dist', 'main.js')],
+      {
+        cwd: ROOT,
+        env,
+        stdio: ['ignore', 'pipe', 'pipe'],
+      },
+    ),
     `service ${name}`,
   );
   /** @type {string[]} */

@@ -1,5 +1,5 @@
 // @ts-check
-/* global performance */
+/* global performance, setTimeout */
 // `--rows N`: writes N historical checkouts (bench/lib/history.mjs) straight into a database the
 // service (or the reference) has created, in large transactions: a million rows in a few minutes.
 import { CHECKOUT_COLUMNS, histories, PAYABLE_COLUMNS } from './history.mjs';
@@ -107,6 +107,40 @@ async function mysqlWriter(url, prefix) {
       );
       await connection.commit();
     },
-    close: () => connection.end(),
+    close: async () => {
+      try {
+        await connection.query(`ANALYZE TABLE \`${prefix}payables\`, \`${prefix}checkouts\``);
+        await flushDirtyPages(connection);
+      } finally {
+        await connection.end();
+      }
+    },
   };
+}
+
+const FLUSH_WAIT_MS = 300_000;
+
+/**
+ * InnoDB writes the seeded pages back for minutes after the commit; measured meanwhile, both
+ * servers would be competing with that I/O. Asks it to flush everything now and waits (at most
+ * 5 minutes) until the buffer pool is clean.
+ * @param {import('mysql2/promise').Connection} connection
+ */
+async function flushDirtyPages(connection) {
+  const [[{ pct }]] = /** @type {any} */ (
+    await connection.query('SELECT @@GLOBAL.innodb_max_dirty_pages_pct AS pct')
+  );
+  await connection.query('SET GLOBAL innodb_max_dirty_pages_pct = 0');
+  try {
+    const deadline = Date.now() + FLUSH_WAIT_MS;
+    while (Date.now() < deadline) {
+      const [[{ Value }]] = /** @type {any} */ (
+        await connection.query("SHOW GLOBAL STATUS LIKE 'Innodb_buffer_pool_pages_dirty'")
+      );
+      if (Number(Value) < 100) return;
+      await new Promise((resolve) => setTimeout(resolve, 1_000));
+    }
+  } finally {
+    await connection.query('SET GLOBAL innodb_max_dirty_pages_pct = ?', [pct]);
+  }
 }

@@ -18,7 +18,7 @@ import { evaluateTargets } from './targets.mjs';
  * @param {import('./setup.mjs').RunningSetup} p.setup
  * @param {import('./scenarios.mjs').ReportedRow[]} p.runs
  * @param {import('./scenarios.mjs').ReportedRow[]} p.otherRounds
- * @param {{ serviceVmHwmMb: number, warnings: string[] }} p.after
+ * @param {Awaited<ReturnType<typeof import('./setup.mjs').tearDown>>} p.after
  * @param {string} p.stamp
  */
 export function writeReport({
@@ -54,6 +54,7 @@ export function writeReport({
       durationS: options.durationS,
       roundsOfA: options.rounds,
       cpuProf: options.cpuProf,
+      serviceNodeFlags: after.serviceNodeFlags.join(' '),
       serviceEnvShown: shownEnv(setup.env),
     },
     servicePeakRssMb: servicePeak,
