@@ -1,9 +1,10 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { randomUUID } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { QueryFailedError, type EntityManager } from 'typeorm';
+import type { EntityManager } from 'typeorm';
 import { timeOrderedId } from '../common/time-ordered-id.js';
 import { PaymentsDb } from '../database/payments-db.js';
+import { isUniqueViolation } from '../database/unique-violation.js';
 import { Payable } from '../entities/index.js';
 import { PaymentsException } from '../errors/payments.exception.js';
 import { PAYMENTS_OPTIONS } from '../payments.module-definition.js';
@@ -177,15 +178,5 @@ function checkoutInProgress(): PaymentsException {
     'Another checkout of this payable is being created; try again shortly',
     [],
     1,
-  );
-}
-
-export function isUniqueViolation(error: unknown): boolean {
-  if (!(error instanceof QueryFailedError)) return false;
-  const driverError = error.driverError as { code?: string };
-  return (
-    driverError.code === 'ER_DUP_ENTRY' ||
-    driverError.code === 'SQLITE_CONSTRAINT_UNIQUE' ||
-    driverError.code === 'SQLITE_CONSTRAINT_PRIMARYKEY'
   );
 }

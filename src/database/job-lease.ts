@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { randomUUID } from 'node:crypto';
 import type { EntityManager } from 'typeorm';
-import { isUniqueViolation } from '../checkout/payable-lease.service.js';
+import { isUniqueViolation } from './unique-violation.js';
 import { JobLease } from '../entities/index.js';
 import { PaymentsDb } from './payments-db.js';
 

@@ -32,6 +32,12 @@ import type {
 } from './dto/webhook-endpoint-responses.dto.js';
 import { newWebhookSecret } from './webhook-signature.js';
 
+/**
+ * Every event is planned to each of its company's endpoints, and the list answers them all in one
+ * page: the cap bounds both.
+ */
+export const MAX_ENDPOINTS_PER_COMPANY = 100;
+
 interface EndpointRef {
   CompanyId: string;
   Id: string;
@@ -56,6 +62,7 @@ export class WebhookEndpointsService {
   async create(request: CreateWebhookEndpoint): Promise<WebhookEndpoint> {
     await this.companies.existing(request.CompanyId);
     this.checkUrl(request.Url);
+    await this.checkRoomFor(request.CompanyId);
     const now = new Date();
     const record: WebhookEndpointRecord = {
       id: timeOrderedId(),
@@ -83,7 +90,6 @@ export class WebhookEndpointsService {
       m.getRepository(WebhookEndpointRecord).find({
         where: { companyId: request.CompanyId },
         order: { createdAt: 'ASC', id: 'ASC' },
-        take: 100,
       }),
     );
     return { Results: records.map((record) => view(record, false)) };
@@ -210,6 +216,17 @@ export class WebhookEndpointsService {
       );
     }
     return record;
+  }
+
+  private async checkRoomFor(companyId: string): Promise<void> {
+    const count = await this.db.run((m) =>
+      m.getRepository(WebhookEndpointRecord).count({ where: { companyId } }),
+    );
+    if (count >= MAX_ENDPOINTS_PER_COMPANY)
+      throw new PaymentsException(
+        'WebhookEndpointLimitReached',
+        `A company has at most ${MAX_ENDPOINTS_PER_COMPANY} webhook endpoints; delete one first`,
+      );
   }
 
   private checkUrl(url: string): void {

@@ -6,6 +6,7 @@ export const ERROR_STATUS = {
   StripeCheckoutNotConfigured: 400,
   RedirectUrlNotAllowed: 400,
   PriceNotFound: 400,
+  WebhookEndpointLimitReached: 400,
   InvalidSignature: 400,
   Unauthorized: 401,
   Forbidden: 403,

@@ -3,7 +3,7 @@ import type { EntityManager } from 'typeorm';
 import { isPaid } from '../checkout/checkout-states.js';
 import { CheckoutStore } from '../checkout/checkout-store.js';
 import { CheckoutSyncService } from '../checkout/checkout-sync.service.js';
-import { isUniqueViolation } from '../checkout/payable-lease.service.js';
+import { isUniqueViolation } from '../database/unique-violation.js';
 import { PaymentsDb } from '../database/payments-db.js';
 import { StripeEvent } from '../entities/index.js';
 import { StripeGateway, type StripeWebhookEvent } from '../stripe/stripe.gateway.js';

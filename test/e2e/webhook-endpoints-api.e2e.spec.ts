@@ -203,6 +203,41 @@ describe(`the webhook endpoints API (${TEST_DB})`, () => {
       .expect(404);
   });
 
+  it('caps a company at 100 endpoints, lists them all, and makes room again when one is deleted', async () => {
+    const clinic = (overrides: Record<string, unknown> = {}) =>
+      create(valid({ CompanyId: CLINIC, Disabled: true, ...overrides }), CLINIC_KEY);
+    const listClinic = async () =>
+      (
+        await t.http
+          .get('/webhook/endpoints')
+          .query({ CompanyId: CLINIC })
+          .set('x-api-key', CLINIC_KEY)
+          .expect(200)
+      ).body.Results as Endpoint[];
+    const already = (await listClinic()).length;
+    for (let i = already; i < 100; i++)
+      await clinic({ Url: `https://booking.example.com/cap/${i}` }).expect(200);
+    const full = await clinic({ Url: 'https://booking.example.com/cap/over' }).expect(400);
+    expect(full.body.ResponseStatus.ErrorCode).toBe('WebhookEndpointLimitReached');
+    const listed = await listClinic();
+    expect(listed).toHaveLength(100);
+    expect(new Set(listed.map((e) => e.Id)).size).toBe(100);
+    // the salon's endpoints do not count against the clinic's cap
+    await created({ Url: 'https://booking.example.com/salon-after-cap' });
+    await t.http
+      .delete(`/webhook/endpoints/${listed[0]!.Id}`)
+      .query({ CompanyId: CLINIC })
+      .set('x-api-key', CLINIC_KEY)
+      .expect(204);
+    await clinic({ Url: 'https://booking.example.com/cap/again' }).expect(200);
+    for (const endpoint of await listClinic())
+      await t.http
+        .delete(`/webhook/endpoints/${endpoint.Id}`)
+        .query({ CompanyId: CLINIC })
+        .set('x-api-key', CLINIC_KEY)
+        .expect(204);
+  });
+
   it('rotates the secret', async () => {
     const endpoint = await created();
     const res = await t.http
