@@ -19,9 +19,18 @@ const KEPT_CHUNKS = 5000;
  */
 function shippedNodeFlags() {
   const pkg = JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8'));
-  const command = /^node (.*)app\/dist\/main\.js$/.exec(pkg.scripts['start:prod']);
-  if (!command) throw new Error('package.json start:prod is not "node [flags] app/dist/main.js"');
-  return command[1].split(' ').filter(Boolean);
+  const command = String(pkg.scripts['start:prod']);
+  const [node, ...flags] = command.trim().split(/\s+/);
+  const script = flags.pop() ?? '';
+  if (
+    node !== 'node' ||
+    !/^(\.\/)?app\/dist\/main\.js$/.test(script) ||
+    flags.some((f) => !f.startsWith('-'))
+  )
+    throw new Error(
+      `package.json start:prod is not "node [--flag ...] app/dist/main.js": ${command}`,
+    );
+  return flags;
 }
 
 /**

@@ -20,15 +20,6 @@ export function memoryOf(pid) {
   }
 }
 
-/** The Node flags a process was started with: its command line between `node` and the script. */
-export function nodeFlagsOf(/** @type {number} */ pid) {
-  try {
-    return readFileSync(`/proc/${pid}/cmdline`, 'utf8').split('\0').filter(Boolean).slice(1, -1);
-  } catch {
-    return [];
-  }
-}
-
 /** CPU time (user + system) a process has used so far, in ms (clock ticks of 10 ms). */
 export function cpuMsOf(/** @type {number} */ pid) {
   try {

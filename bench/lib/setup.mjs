@@ -3,7 +3,7 @@
 import { join } from 'node:path';
 import { stopChild } from '../../scripts/child-processes.mjs';
 import { COMPANY_ID } from './load.mjs';
-import { databasePids, memoryOf, nodeFlagsOf } from './machine.mjs';
+import { databasePids, memoryOf } from './machine.mjs';
 import { RESULTS } from './paths.mjs';
 import { serviceEnvironment, startFakeStripe, startReference, startService } from './processes.mjs';
 import { seedHistory } from './seed.mjs';
@@ -53,7 +53,7 @@ export async function bringUp({ options, databases, stamp, log }) {
 async function seed(dbUrl, prefix, rows, log) {
   const done = await seedHistory({ dbUrl, prefix, companyId: COMPANY_ID }, rows);
   log(
-    `bench: seeded ${done.rows} checkouts of ${done.payables} payables into ${prefix ? 'the service' : 'the reference'} in ${done.seconds.toFixed(0)} s`,
+    `bench: seeded ${done.rows} checkouts of ${done.payables} payables into ${prefix ? 'the service' : 'the reference'} in ${done.seconds.toFixed(0)} s; ${done.settled}`,
   );
   return done;
 }
@@ -64,7 +64,6 @@ async function seed(dbUrl, prefix, rows, log) {
  */
 export async function tearDown(setup) {
   const hwmMb = memoryOf(setup.service.pid).hwmKb / 1024;
-  const nodeFlags = nodeFlagsOf(setup.service.pid);
   await stopChild(setup.service.child, 'SIGINT', 15_000);
   await stopChild(setup.reference?.child);
   await stopChild(setup.stripe.child);
@@ -72,5 +71,5 @@ export async function tearDown(setup) {
     .output()
     .split('\n')
     .filter((line) => /WARN|ERROR/.test(line));
-  return { serviceVmHwmMb: hwmMb, serviceNodeFlags: nodeFlags, warnings };
+  return { serviceVmHwmMb: hwmMb, warnings };
 }

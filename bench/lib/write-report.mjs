@@ -18,7 +18,7 @@ import { evaluateTargets } from './targets.mjs';
  * @param {import('./setup.mjs').RunningSetup} p.setup
  * @param {import('./scenarios.mjs').ReportedRow[]} p.runs
  * @param {import('./scenarios.mjs').ReportedRow[]} p.otherRounds
- * @param {Awaited<ReturnType<typeof import('./setup.mjs').tearDown>>} p.after
+ * @param {{ serviceVmHwmMb: number, warnings: string[] }} p.after
  * @param {string} p.stamp
  */
 export function writeReport({
@@ -54,8 +54,8 @@ export function writeReport({
       durationS: options.durationS,
       roundsOfA: options.rounds,
       cpuProf: options.cpuProf,
-      serviceNodeFlags: after.serviceNodeFlags.join(' '),
-      serviceEnvShown: shownEnv(setup.env),
+      serviceNodeFlags: nodeFlagsOf(setup.service.child),
+      serviceEnvShown: shownEnv({ NODE_OPTIONS: process.env.NODE_OPTIONS ?? '', ...setup.env }),
     },
     servicePeakRssMb: servicePeak,
     serviceVmHwmMb: after.serviceVmHwmMb,
@@ -96,8 +96,23 @@ function ratioOf(a, ref) {
 /** The settings worth showing: the limits, the log level, the reconciliation interval. */
 function shownEnv(/** @type {Record<string, string>} */ env) {
   return Object.entries(env)
-    .filter(([k]) => /^(RATE_LIMIT|RECONCILE|LOG_LEVEL|SQLITE|DB_POOL)/.test(k))
+    .filter(
+      ([k, v]) =>
+        v !== '' && /^(RATE_LIMIT|RECONCILE|LOG_LEVEL|SQLITE|DB_POOL|NODE_OPTIONS)/.test(k),
+    )
     .map(([k, v]) => `${k}=${v}`)
+    .join(' ');
+}
+
+/**
+ * The service's command line between `node` and its script, as spawned (the shipped flags from
+ * package.json, plus --cpu-prof when asked), with paths relative to the repository.
+ * @param {import('node:child_process').ChildProcess} child
+ */
+function nodeFlagsOf(child) {
+  return child.spawnargs
+    .slice(1, -1)
+    .map((arg) => arg.replaceAll(`${ROOT}/`, ''))
     .join(' ');
 }
 
@@ -105,7 +120,18 @@ function gitCommit() {
   try {
     const git = (/** @type {string[]} */ args) =>
       execFileSync('git', args, { cwd: ROOT }).toString().trim();
-    const dirty = git(['status', '--porcelain', '--', 'src', 'app/src']);
+    const dirty = git([
+      'status',
+      '--porcelain',
+      '--',
+      'src',
+      'app/src',
+      'package.json',
+      'scripts',
+      'bench/lib',
+      'bench/reference',
+      'bench/*.mjs',
+    ]);
     return `${git(['rev-parse', '--short', 'HEAD'])}${dirty ? '+uncommitted changes' : ''}`;
   } catch {
     return 'unknown';

@@ -1,9 +1,11 @@
 import { Inject, Injectable } from '@nestjs/common';
+import type { EntityManager } from 'typeorm';
 import { redirectUrlProblem } from '../checkout/redirect-url.js';
 import { CompanyService } from '../companies/company.service.js';
 import { timeOrderedId } from '../common/time-ordered-id.js';
 import { PaymentsDb, sqlDateTime } from '../database/payments-db.js';
 import {
+  Company,
   EventDelivery,
   OutboxEvent,
   WebhookAttempt,
@@ -48,6 +50,7 @@ interface EndpointRef {
 export class WebhookEndpointsService {
   private readonly endpoints: string;
   private readonly deliveries: string;
+  private readonly companyTable: string;
 
   constructor(
     private readonly db: PaymentsDb,
@@ -57,12 +60,12 @@ export class WebhookEndpointsService {
   ) {
     this.endpoints = db.table(WebhookEndpointRecord);
     this.deliveries = db.table(EventDelivery);
+    this.companyTable = db.table(Company);
   }
 
   async create(request: CreateWebhookEndpoint): Promise<WebhookEndpoint> {
     await this.companies.existing(request.CompanyId);
     this.checkUrl(request.Url);
-    await this.checkRoomFor(request.CompanyId);
     const now = new Date();
     const record: WebhookEndpointRecord = {
       id: timeOrderedId(),
@@ -79,8 +82,11 @@ export class WebhookEndpointsService {
       createdAt: now,
       updatedAt: now,
     };
-    // A copy: TypeORM writes the database's raw defaults back into what it inserted (0, not false).
-    await this.db.run((m) => m.getRepository(WebhookEndpointRecord).insert({ ...record }));
+    await this.db.transaction(async (m) => {
+      await this.checkRoomFor(m, request.CompanyId);
+      // A copy: TypeORM writes the database's raw defaults back into what it inserted (0, not false).
+      await m.getRepository(WebhookEndpointRecord).insert({ ...record });
+    });
     return view(record, true);
   }
 
@@ -218,10 +224,12 @@ export class WebhookEndpointsService {
     return record;
   }
 
-  private async checkRoomFor(companyId: string): Promise<void> {
-    const count = await this.db.run((m) =>
-      m.getRepository(WebhookEndpointRecord).count({ where: { companyId } }),
-    );
+  /** Counted under the company's row lock (SQLite runs one transaction at a time anyway). */
+  private async checkRoomFor(m: EntityManager, companyId: string): Promise<void> {
+    await this.db.sql(m, `SELECT id FROM ${this.companyTable} WHERE id = ?${this.db.forUpdate()}`, [
+      companyId,
+    ]);
+    const count = await m.getRepository(WebhookEndpointRecord).count({ where: { companyId } });
     if (count >= MAX_ENDPOINTS_PER_COMPANY)
       throw new PaymentsException(
         'WebhookEndpointLimitReached',

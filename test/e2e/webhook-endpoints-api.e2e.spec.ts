@@ -203,9 +203,13 @@ describe(`the webhook endpoints API (${TEST_DB})`, () => {
       .expect(404);
   });
 
-  it('caps a company at 100 endpoints, lists them all, and makes room again when one is deleted', async () => {
-    const clinic = (overrides: Record<string, unknown> = {}) =>
-      create(valid({ CompanyId: CLINIC, Disabled: true, ...overrides }), CLINIC_KEY);
+  describe('at most 100 endpoints per company', () => {
+    const endpoints = () => t.dataSource.getRepository(WebhookEndpointRecord);
+    const clinicCreate = (i: number | string) =>
+      create(
+        valid({ CompanyId: CLINIC, Disabled: true, Url: `https://booking.example.com/cap/${i}` }),
+        CLINIC_KEY,
+      );
     const listClinic = async () =>
       (
         await t.http
@@ -214,28 +218,60 @@ describe(`the webhook endpoints API (${TEST_DB})`, () => {
           .set('x-api-key', CLINIC_KEY)
           .expect(200)
       ).body.Results as Endpoint[];
-    const already = (await listClinic()).length;
-    for (let i = already; i < 100; i++)
-      await clinic({ Url: `https://booking.example.com/cap/${i}` }).expect(200);
-    const full = await clinic({ Url: 'https://booking.example.com/cap/over' }).expect(400);
-    expect(full.body.ResponseStatus.ErrorCode).toBe('WebhookEndpointLimitReached');
-    const listed = await listClinic();
-    expect(listed).toHaveLength(100);
-    expect(new Set(listed.map((e) => e.Id)).size).toBe(100);
-    // the salon's endpoints do not count against the clinic's cap
-    await created({ Url: 'https://booking.example.com/salon-after-cap' });
-    await t.http
-      .delete(`/webhook/endpoints/${listed[0]!.Id}`)
-      .query({ CompanyId: CLINIC })
-      .set('x-api-key', CLINIC_KEY)
-      .expect(204);
-    await clinic({ Url: 'https://booking.example.com/cap/again' }).expect(200);
-    for (const endpoint of await listClinic())
+    /** Rows written past the API, as many as asked, disabled so that no event goes to them. */
+    const seedClinic = async (count: number) => {
+      const now = new Date();
+      await endpoints().insert(
+        Array.from({ length: count }, (_, i) => ({
+          id: `01890000-0000-7000-8000-${String(i).padStart(12, '0')}`,
+          companyId: CLINIC,
+          url: `https://booking.example.com/seeded/${i}`,
+          description: null,
+          disabled: true,
+          disabledReason: null,
+          eventTypes: '["*"]',
+          secret: `whsec_${'A'.repeat(43)}=`,
+          previousSecret: null,
+          previousSecretExpiresAt: null,
+          failingSince: null,
+          createdAt: new Date(now.getTime() + i),
+          updatedAt: now,
+        })),
+      );
+    };
+    afterEach(() => endpoints().delete({ companyId: CLINIC }));
+
+    it('refuses the 101st, also when creates race for the last places, and makes room again on delete', async () => {
+      await seedClinic(95);
+      const racing = await Promise.all(Array.from({ length: 10 }, (_, i) => clinicCreate(i)));
+      expect(racing.map((r) => r.status).sort()).toEqual([
+        ...Array(5).fill(200),
+        ...Array(5).fill(400),
+      ]);
+      for (const refused of racing.filter((r) => r.status === 400))
+        expect(refused.body.ResponseStatus.ErrorCode).toBe('WebhookEndpointLimitReached');
+      expect(await endpoints().countBy({ companyId: CLINIC })).toBe(100);
+      // another company's endpoints do not count against the clinic's cap
+      await created({
+        Disabled: true,
+        Url: 'https://booking.example.com/salon-beside-full-clinic',
+      });
+      const [first] = await listClinic();
       await t.http
-        .delete(`/webhook/endpoints/${endpoint.Id}`)
+        .delete(`/webhook/endpoints/${first!.Id}`)
         .query({ CompanyId: CLINIC })
         .set('x-api-key', CLINIC_KEY)
         .expect(204);
+      await clinicCreate('again').expect(200);
+      await clinicCreate('over').expect(400);
+    });
+
+    it('lists every endpoint of the company, however many there are', async () => {
+      await seedClinic(120);
+      const listed = await listClinic();
+      expect(listed).toHaveLength(120);
+      expect(new Set(listed.map((e) => e.Id)).size).toBe(120);
+    });
   });
 
   it('rotates the secret', async () => {
