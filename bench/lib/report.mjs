@@ -36,7 +36,7 @@ function header(r) {
       `${r.settings.connections} connections · warm-up ${r.settings.warmupS} s + ~${r.settings.durationS} s per run · commit ${r.commit}`,
     '',
     `Quietness before the run: load average ${m.loadAverageAtStart.join(' / ')} (1/5/15 min), CPU idle ${fmt(m.cpuIdlePercentAtStart, 0)} % over 3 s. ` +
-      `Stripe: bench/fake-stripe.mjs (answers at once). Service: \`node ${r.settings.serviceNodeFlags} app/dist/main.js\`, env: ${r.settings.serviceEnvShown}`,
+      `Stripe: bench/fake-stripe.mjs (answers at once). Service: \`${['node', r.settings.serviceNodeFlags, 'app/dist/main.js'].filter(Boolean).join(' ')}\`, env: ${r.settings.serviceEnvShown}`,
     '',
   ];
 }
