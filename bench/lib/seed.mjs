@@ -125,8 +125,8 @@ const CLEAN_WAIT_MS = 180_000;
 /**
  * InnoDB writes the seeded pages back for a minute or more after the commit; measured meanwhile,
  * both servers would compete with that I/O. Waits (at most 3 minutes) until at most 5 % of the
- * buffer pool is dirty (the services' own pollers keep a few pages dirty). It only watches: the
- * server's settings are never changed.
+ * buffer pool is dirty, or until the count has stopped falling for 5 s (InnoDB keeps some pages
+ * dirty when it is idle). It only watches: the server's settings are never changed.
  * @param {import('mysql2/promise').Connection} connection
  */
 async function waitForCleanBufferPool(connection) {
@@ -138,13 +138,15 @@ async function waitForCleanBufferPool(connection) {
     return Number(Value);
   };
   const cleanEnough = Math.max(100, (await status('Innodb_buffer_pool_pages_total')) * 0.05);
-  let pages = await status('Innodb_buffer_pool_pages_dirty');
-  while (pages > cleanEnough && performance.now() - t0 < CLEAN_WAIT_MS) {
+  const samples = [await status('Innodb_buffer_pool_pages_dirty')];
+  const settled = () => {
+    const pages = /** @type {number} */ (samples.at(-1));
+    return pages <= cleanEnough || (samples.length > 5 && pages >= samples[samples.length - 6]);
+  };
+  while (!settled() && performance.now() - t0 < CLEAN_WAIT_MS) {
     await new Promise((resolve) => setTimeout(resolve, 1_000));
-    pages = await status('Innodb_buffer_pool_pages_dirty');
+    samples.push(await status('Innodb_buffer_pool_pages_dirty'));
   }
   const waited = ((performance.now() - t0) / 1000).toFixed(0);
-  return pages <= cleanEnough
-    ? `analysed; InnoDB wrote its dirty pages back in ${waited} s`
-    : `analysed; still ${pages} dirty InnoDB pages after ${waited} s (measured anyway)`;
+  return `analysed; ${samples[0]} → ${samples.at(-1)} dirty InnoDB pages in ${waited} s`;
 }
