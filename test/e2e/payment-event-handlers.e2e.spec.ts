@@ -93,10 +93,14 @@ describe(`@OnPaymentEvent handlers in a host app (${TEST_DB})`, () => {
       expect(listener.paid.get(event.eventId)).toBe(1);
     }
     expect(listener.maxConcurrentPerEvent).toBe(1);
-    const [row] = await t.dataSource.query(
-      `SELECT state, attempts FROM payments_event_deliveries WHERE event_id = ? AND subscriber = ?`,
-      [events[0].eventId, 'handler:BookingPaidListener.onPaid'],
-    );
+    // The handler's effect lands before the worker records the attempt's outcome.
+    const row = await waitUntil(async () => {
+      const [delivery] = await t.dataSource.query(
+        `SELECT state, attempts FROM payments_event_deliveries WHERE event_id = ? AND subscriber = ?`,
+        [events[0].eventId, 'handler:BookingPaidListener.onPaid'],
+      );
+      return delivery?.state === 'pending' ? undefined : delivery;
+    }, 'the delivery settled');
     expect(row).toEqual({ state: 'delivered', attempts: 2 });
   });
 
