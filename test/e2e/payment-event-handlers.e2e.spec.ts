@@ -1,5 +1,6 @@
 import { Injectable } from '@nestjs/common';
-import { OnPaymentEvent, OutboxEvent, Payable, type PaymentEvent } from '../../src/index.js';
+import { OnPaymentEvent, type PaymentEvent } from '../../src/index.js';
+import { paidPayableEvent } from '../support/paid-event.js';
 import { salonCheckout, startTestApp, type TestApp } from '../support/test-app.js';
 import { TEST_DB } from '../support/test-database.js';
 import { waitUntil } from '../support/wait-until.js';
@@ -57,32 +58,12 @@ describe(`@OnPaymentEvent handlers in a host app (${TEST_DB})`, () => {
   });
   afterAll(() => t.close());
 
-  const pay = async () => {
-    const body = salonCheckout();
-    const res = await t.http
-      .post('/payment/stripe/v1/checkout')
-      .set('x-api-key', 'demo-api-key')
-      .send(body)
-      .expect(200);
-    await t.emulator.pay(res.body.SessionId as string);
-    return body.InternalReferenceId as string;
-  };
-  const paidEventOf = (ref: string) =>
-    waitUntil(async () => {
-      const payable = await t.dataSource
-        .getRepository(Payable)
-        .findOneBy({ internalReferenceId: ref });
-      if (!payable) return undefined;
-      return (
-        (await t.dataSource
-          .getRepository(OutboxEvent)
-          .findOneBy({ payableId: payable.id, type: 'payable.paid' })) ?? undefined
-      );
-    }, 'the payable.paid event');
-
   it('a handler that throws the first time is called again with the same Id: one effect per paid payable', async () => {
-    const refs = await Promise.all([pay(), pay(), pay()]);
-    const events = await Promise.all(refs.map(paidEventOf));
+    const events = await Promise.all([
+      paidPayableEvent(t),
+      paidPayableEvent(t),
+      paidPayableEvent(t),
+    ]);
     await waitUntil(
       () => events.every((e) => listener.paid.has(e.eventId)),
       'every booking marked paid',
@@ -105,8 +86,7 @@ describe(`@OnPaymentEvent handlers in a host app (${TEST_DB})`, () => {
   });
 
   it("'*' hears every type, once each", async () => {
-    const ref = await pay();
-    const event = await paidEventOf(ref);
+    const event = await paidPayableEvent(t);
     await waitUntil(async () => {
       const [row] = await t.dataSource.query(
         `SELECT state FROM payments_event_deliveries WHERE event_id = ? AND subscriber = ?`,
